@@ -1,0 +1,92 @@
+"""What every voice gives back, and the small interface every engine implements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol, Sequence
+
+from broadcast import audio
+from broadcast.errors import BroadcastError
+
+
+class EngineError(BroadcastError):
+    """A voice could not speak; the message is one line a user can act on."""
+
+
+@dataclass(frozen=True)
+class SpeechAudio:
+    """One sentence of speech: 16-bit mono PCM and where each part of it is heard.
+
+    `part_spans[i]` is the (start, end) sample range in which part i is spoken, with the silence around
+    it left out; parts are the pieces of text passed to `Engine.synthesize`, in order.
+    """
+
+    pcm: bytes
+    sample_rate: int
+    part_spans: tuple[tuple[int, int], ...]
+
+    @property
+    def n_samples(self) -> int:
+        return len(self.pcm) // 2
+
+    @classmethod
+    def from_word_events(
+        cls, pcm: bytes, sample_rate: int, part_starts: Sequence[int], events: Sequence["HasPosition"]
+    ) -> "SpeechAudio":
+        """Locate parts from word events: a part begins at the first word at or after its text offset."""
+        n = len(pcm) // 2
+        starts: list[int] = []
+        for offset in part_starts:
+            sample = next((e.sample for e in events if e.text_position >= offset), None)
+            starts.append(n if sample is None else min(max(sample, 0), n))
+        # Events only mark where a word's sound may start; snap to the sound itself.
+        starts = [audio.first_sound(pcm, s, sample_rate) for s in starts]
+        starts = _monotonic(starts, n)
+        spans = []
+        for i, start in enumerate(starts):
+            limit = starts[i + 1] if i + 1 < len(starts) else n
+            end = audio.last_sound(pcm, start, limit, sample_rate)
+            spans.append((start, max(start, end)))
+        return cls(pcm, sample_rate, tuple(spans))
+
+    @classmethod
+    def from_parts(cls, pcms: Sequence[bytes], sample_rate: int, gap_samples: int = 0) -> "SpeechAudio":
+        """Join separately synthesized parts; each part's span is its own sound."""
+        chunks: list[bytes] = []
+        spans = []
+        position = 0
+        silence = b"\0\0" * gap_samples
+        for i, pcm in enumerate(pcms):
+            if i:
+                chunks.append(silence)
+                position += gap_samples
+            n = len(pcm) // 2
+            start = audio.first_sound(pcm, 0, sample_rate)
+            end = audio.last_sound(pcm, start, n, sample_rate)
+            spans.append((position + start, position + max(start, end)))
+            chunks.append(pcm)
+            position += n
+        return cls(b"".join(chunks), sample_rate, tuple(spans))
+
+
+class HasPosition(Protocol):
+    text_position: int
+    sample: int
+
+
+def _monotonic(starts: list[int], n: int) -> list[int]:
+    out: list[int] = []
+    for s in starts:
+        out.append(min(n, max(s, out[-1] if out else 0)))
+    return out
+
+
+class Engine(Protocol):
+    """A voice. `synthesize` speaks a sentence given as parts (its cues' speech texts)."""
+
+    name: str
+    voice: str
+    rate: float
+    version: str
+
+    def synthesize(self, parts: list[str]) -> SpeechAudio: ...

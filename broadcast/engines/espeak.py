@@ -1,0 +1,156 @@
+"""The offline voice: eSpeak NG from the espeakng-loader wheel, driven through ctypes.
+
+The library keeps all its state in globals, so every call goes through one process-wide lock; use
+processes, not threads, for parallel synthesis.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import threading
+from dataclasses import dataclass
+
+from broadcast.engines.base import EngineError, SpeechAudio
+
+SAMPLE_RATE = 22050
+
+_AUDIO_OUTPUT_SYNCHRONOUS = 2
+_INITIALIZE_DONT_EXIT = 0x8000  # without it a bad data path makes the library call exit(1)
+_CHARS_UTF8 = 1
+_POS_CHARACTER = 1
+_PARAM_RATE = 1
+_EVENT_LIST_TERMINATED = 0
+_EVENT_WORD = 1
+_EVENT_SENTENCE = 2
+_EVENT_END = 5
+_EVENT_MSG_TERMINATED = 6
+
+# eSpeak's rate is in words per minute, and a Vietnamese "word" to eSpeak is one syllable; the factor
+# was measured on the seed (42.4–43.2 over 150–260 wpm) so that --rate means syllables per second.
+_WPM_PER_SYLLABLE_PER_SECOND = 42.9
+
+
+class _EventId(ctypes.Union):
+    _fields_ = [("number", ctypes.c_int), ("name", ctypes.c_char_p), ("string", ctypes.c_char * 8)]
+
+
+class _Event(ctypes.Structure):
+    _fields_ = [
+        ("type", ctypes.c_int),
+        ("unique_identifier", ctypes.c_uint),
+        ("text_position", ctypes.c_int),
+        ("length", ctypes.c_int),
+        ("audio_position", ctypes.c_int),
+        ("sample", ctypes.c_int),
+        ("user_data", ctypes.c_void_p),
+        ("id", _EventId),
+    ]
+
+
+_Callback = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.POINTER(_Event))
+
+
+@dataclass(frozen=True)
+class WordEvent:
+    text_position: int  # 0-based code point offset into the text passed to synth
+    sample: int  # sample offset from the start of the call
+
+
+class _Library:
+    """The loaded library, initialised once per process."""
+
+    _lock = threading.Lock()
+    _instance: "_Library | None" = None
+
+    def __init__(self) -> None:
+        try:
+            import espeakng_loader
+        except ImportError as exc:  # pragma: no cover - a declared dependency
+            raise EngineError("espeakng-loader is not installed (pip install espeakng-loader)") from exc
+        try:
+            self.lib = ctypes.CDLL(espeakng_loader.get_library_path())
+            data_path = espeakng_loader.get_data_path()
+        except (OSError, RuntimeError) as exc:
+            raise EngineError(f"cannot load eSpeak NG: {exc}") from exc
+        lib = self.lib
+        lib.espeak_Initialize.restype = ctypes.c_int
+        lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
+        lib.espeak_SetSynthCallback.argtypes = [_Callback]
+        lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
+        lib.espeak_SetVoiceByName.restype = ctypes.c_int
+        lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
+        lib.espeak_SetParameter.restype = ctypes.c_int
+        lib.espeak_Synth.argtypes = [
+            ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int, ctypes.c_uint, ctypes.c_uint,
+            ctypes.POINTER(ctypes.c_uint), ctypes.c_void_p,
+        ]
+        lib.espeak_Synth.restype = ctypes.c_int
+        lib.espeak_Info.restype = ctypes.c_char_p
+        lib.espeak_Info.argtypes = [ctypes.POINTER(ctypes.c_char_p)]
+        rate = lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 0, data_path.encode(), _INITIALIZE_DONT_EXIT)
+        if rate <= 0:
+            raise EngineError(f"eSpeak NG could not initialise with data at {data_path}")
+        self.sample_rate = rate
+        self.version = (lib.espeak_Info(None) or b"?").decode()
+        self._samples: list[bytes] = []
+        self._events: list[WordEvent] = []
+        self._callback = _Callback(self._on_audio)  # kept referenced: the library holds the pointer
+        lib.espeak_SetSynthCallback(self._callback)
+        self._voice: bytes | None = None
+
+    @classmethod
+    def get(cls) -> "_Library":
+        with cls._lock:
+            if cls._instance is None:
+                cls._instance = cls()
+            return cls._instance
+
+    def _on_audio(self, wav, n_samples, events) -> int:
+        if n_samples > 0 and wav:
+            self._samples.append(ctypes.string_at(wav, n_samples * 2))
+        i = 0
+        while events[i].type != _EVENT_LIST_TERMINATED:
+            event = events[i]
+            if event.type == _EVENT_WORD:
+                self._events.append(WordEvent(event.text_position - 1, event.sample))
+            i += 1
+        return 0
+
+    def synth(self, text: str, voice: str, words_per_minute: int) -> tuple[bytes, list[WordEvent]]:
+        with self._lock:
+            if self._voice != voice.encode():
+                if self.lib.espeak_SetVoiceByName(voice.encode()) != 0:
+                    raise EngineError(f"eSpeak NG has no voice {voice!r}")
+                self._voice = voice.encode()
+            self.lib.espeak_SetParameter(_PARAM_RATE, words_per_minute, 0)
+            self._samples, self._events = [], []
+            data = text.encode("utf-8") + b"\0"
+            status = self.lib.espeak_Synth(data, len(data), 0, _POS_CHARACTER, 0, _CHARS_UTF8, None, None)
+            if status != 0:
+                raise EngineError(f"eSpeak NG failed to synthesize (status {status})")
+            return b"".join(self._samples), self._events
+
+
+class EspeakEngine:
+    """eSpeak NG, offline. `rate` is in syllables per second."""
+
+    name = "espeak"
+    default_voice = "vi"
+
+    def __init__(self, voice: str | None = None, rate: float = 3.9) -> None:
+        self.voice = voice or self.default_voice
+        self.rate = rate
+        self._library = _Library.get()
+        self.version = f"espeak-ng {self._library.version}"
+
+    def synthesize(self, parts: list[str]) -> SpeechAudio:
+        text = ""
+        part_starts: list[int] = []
+        for part in parts:
+            if text:
+                text += " "
+            part_starts.append(len(text))
+            text += part
+        wpm = max(80, min(450, round(self.rate * _WPM_PER_SYLLABLE_PER_SECOND)))
+        pcm, events = self._library.synth(text, self.voice, wpm)
+        return SpeechAudio.from_word_events(pcm, self._library.sample_rate, part_starts, events)

@@ -1,0 +1,128 @@
+"""Speech audio laid end to end with pauses; every time here is measured on the real audio."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable, Sequence
+
+from broadcast import audio
+from broadcast.engines.base import SpeechAudio
+from broadcast.segmenter import Segment
+
+DEFAULT_SENTENCE_PAUSE = 0.45
+DEFAULT_PARAGRAPH_PAUSE = 1.0
+EDGE_MARGIN = 0.03  # kept around each sentence's sound so soft onsets and releases are not clipped
+
+
+@dataclass(frozen=True)
+class TimedCue:
+    start: float
+    end: float
+    text: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TimedSegment:
+    segment: Segment
+    start: float
+    end: float
+    cues: tuple[TimedCue, ...]
+    first_sample: int  # the segment's clip is programme.pcm samples [first_sample, last_sample)
+    last_sample: int
+
+
+@dataclass(frozen=True)
+class Programme:
+    pcm: bytes
+    sample_rate: int
+    segments: tuple[TimedSegment, ...]
+
+    @property
+    def duration(self) -> float:
+        return len(self.pcm) / 2 / self.sample_rate
+
+    @property
+    def cues(self) -> list[TimedCue]:
+        return [c for s in self.segments for c in s.cues]
+
+    def clip_pcm(self, segment: TimedSegment) -> bytes:
+        return self.pcm[2 * segment.first_sample : 2 * segment.last_sample]
+
+
+def assemble(
+    segments: Sequence[Segment],
+    speeches: Iterable[SpeechAudio],
+    sentence_pause: float = DEFAULT_SENTENCE_PAUSE,
+    paragraph_pause: float = DEFAULT_PARAGRAPH_PAUSE,
+    on_segment: Callable[[int], None] | None = None,
+) -> Programme:
+    """Lay speech end to end; cost is linear in the number of segments (chunks are joined once)."""
+    chunks: list[bytes] = []
+    timed: list[TimedSegment] = []
+    position = 0
+    rate: int | None = None
+    previous: Segment | None = None
+    for segment, speech in zip(segments, speeches, strict=True):
+        if rate is None:
+            rate = speech.sample_rate
+        speech = resample(speech, rate)
+        if previous is not None:
+            pause = paragraph_pause if segment.paragraph != previous.paragraph else sentence_pause
+            gap = int(round(pause * rate))
+            chunks.append(audio.silence(gap))
+            position += gap
+        margin = int(EDGE_MARGIN * rate)
+        clip_start = max(0, speech.part_spans[0][0] - margin) if speech.part_spans else 0
+        clip_end = min(speech.n_samples, speech.part_spans[-1][1] + margin) if speech.part_spans else 0
+        clip_end = max(clip_start, clip_end)
+        chunks.append(speech.pcm[2 * clip_start : 2 * clip_end])
+        offset = position - clip_start
+        cues = tuple(
+            TimedCue((offset + a) / rate, (offset + b) / rate, cue.text, cue.lines)
+            for cue, (a, b) in zip(segment.cues, speech.part_spans, strict=True)
+        )
+        timed.append(
+            TimedSegment(segment, position / rate, (position + clip_end - clip_start) / rate, cues,
+                         position, position + clip_end - clip_start)
+        )
+        position += clip_end - clip_start
+        previous = segment
+        if on_segment:
+            on_segment(segment.index)
+    return Programme(b"".join(chunks), rate or 22050, tuple(timed))
+
+
+def resample(speech: SpeechAudio, rate: int) -> SpeechAudio:
+    if speech.sample_rate == rate:
+        return speech
+    pcm, _ = audio.audioop.ratecv(speech.pcm, 2, 1, speech.sample_rate, rate, None)
+    factor = rate / speech.sample_rate
+    spans = tuple((int(a * factor), int(b * factor)) for a, b in speech.part_spans)
+    return SpeechAudio(pcm, rate, spans)
+
+
+def estimate(
+    segments: Sequence[Segment],
+    rate: float,
+    sentence_pause: float = DEFAULT_SENTENCE_PAUSE,
+    paragraph_pause: float = DEFAULT_PARAGRAPH_PAUSE,
+) -> list[TimedSegment]:
+    """A plan before any audio exists: durations from syllable counts of the speech text."""
+    from broadcast.segmenter import estimate_seconds
+
+    timed: list[TimedSegment] = []
+    t = 0.0
+    previous: Segment | None = None
+    for segment in segments:
+        if previous is not None:
+            t += paragraph_pause if segment.paragraph != previous.paragraph else sentence_pause
+        start = t
+        cues = []
+        for cue in segment.cues:
+            d = estimate_seconds(cue.speech or cue.text, rate)
+            cues.append(TimedCue(t, t + d, cue.text, cue.lines))
+            t += d
+        timed.append(TimedSegment(segment, start, t, tuple(cues), 0, 0))
+        previous = segment
+    return timed

@@ -1,0 +1,37 @@
+"""manifest.json: what was produced, with every segment's text, speech, times and clip."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from broadcast.timeline import Programme
+
+
+def render(programme: Programme, *, source: str, engine: str, voice: str, audio: str,
+           clip_names: list[str], extra: dict[str, Any] | None = None) -> str:
+    data: dict[str, Any] = {
+        "source": source,
+        "engine": engine,
+        "voice": voice,
+        "audio": audio,
+        "duration": round(programme.duration, 3),
+        **(extra or {}),
+        "segments": [
+            {
+                "index": seg.segment.index,
+                "kind": seg.segment.kind,
+                "text": seg.segment.text,
+                "speech": seg.segment.speech,
+                "start": round(seg.start, 3),
+                "end": round(seg.end, 3),
+                "clip": clip,
+                "cues": [
+                    {"start": round(c.start, 3), "end": round(c.end, 3), "text": c.text, "lines": list(c.lines)}
+                    for c in seg.cues
+                ],
+            }
+            for seg, clip in zip(programme.segments, clip_names, strict=True)
+        ],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

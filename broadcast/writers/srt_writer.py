@@ -1,0 +1,31 @@
+"""SubRip through the `srt` library: UTF-8, numbered from 1, HH:MM:SS,mmm."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Sequence
+
+import srt
+
+from broadcast.timeline import TimedCue
+from broadcast.writers import register
+
+
+class SrtWriter:
+    name = "srt"
+    extension = ".srt"
+
+    def render(self, cues: Sequence[TimedCue]) -> str:
+        subtitles = [
+            srt.Subtitle(
+                index=i,
+                start=timedelta(milliseconds=round(cue.start * 1000)),
+                end=timedelta(milliseconds=round(cue.end * 1000)),
+                content="\n".join(cue.lines),
+            )
+            for i, cue in enumerate(cues, start=1)
+        ]
+        return srt.compose(subtitles, reindex=False)
+
+
+register(SrtWriter())

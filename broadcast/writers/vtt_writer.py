@@ -1,0 +1,37 @@
+"""WebVTT: the header, then cues with HH:MM:SS.mmm times; no blank line may appear inside a cue."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from broadcast.timeline import TimedCue
+from broadcast.writers import register
+
+
+def timestamp(seconds: float) -> str:
+    ms = max(0, round(seconds * 1000))
+    h, rest = divmod(ms, 3_600_000)
+    m, rest = divmod(rest, 60_000)
+    s, ms = divmod(rest, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
+
+
+def escape(line: str) -> str:
+    return line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class VttWriter:
+    name = "vtt"
+    extension = ".vtt"
+
+    def render(self, cues: Sequence[TimedCue]) -> str:
+        out = ["WEBVTT", ""]
+        for i, cue in enumerate(cues, start=1):
+            out.append(str(i))
+            out.append(f"{timestamp(cue.start)} --> {timestamp(cue.end)}")
+            out.extend(escape(line) for line in cue.lines if line.strip())
+            out.append("")
+        return "\n".join(out)
+
+
+register(VttWriter())

@@ -1,0 +1,152 @@
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from broadcast import segmenter, transcript
+from broadcast.segmenter import layout_lines, split_cues, split_sentences
+
+# (paragraph, expected sentences): each a case a naive splitter gets wrong, or one it must get right.
+SENTENCES = [
+    ("Đoàn làm việc tại TP. Thanh Hóa. Sau đó đoàn về Nghi Sơn.",
+     ["Đoàn làm việc tại TP. Thanh Hóa.", "Sau đó đoàn về Nghi Sơn."]),
+    ("PGS.TS. Nguyễn Văn An phát biểu.", ["PGS.TS. Nguyễn Văn An phát biểu."]),
+    ("Hội thảo do TS. Lê Minh chủ trì. Có 50 đại biểu dự.", ["Hội thảo do TS. Lê Minh chủ trì.", "Có 50 đại biểu dự."]),
+    ("ThS. Trần Thu Hà trình bày tham luận.", ["ThS. Trần Thu Hà trình bày tham luận."]),
+    ("GS. Phan Huy Lê là nhà sử học.", ["GS. Phan Huy Lê là nhà sử học."]),
+    ("Ảnh: N.T.H. Bài viết khác cùng chủ đề.", ["Ảnh: N.T.H. Bài viết khác cùng chủ đề."]),
+    ("Tác giả N.V. Hùng gửi bài.", ["Tác giả N.V. Hùng gửi bài."]),
+    ("Tăng trưởng đạt 12.3 điểm. Năm sau dự kiến cao hơn.",
+     ["Tăng trưởng đạt 12.3 điểm.", "Năm sau dự kiến cao hơn."]),
+    ("Có 1.200 hộ dân được hỗ trợ.", ["Có 1.200 hộ dân được hỗ trợ."]),
+    ("Lãi suất giảm 3,5 điểm phần trăm.", ["Lãi suất giảm 3,5 điểm phần trăm."]),
+    ("Sáng 12/3, đoàn đến thăm. Chiều cùng ngày, đoàn về Hà Nội.",
+     ["Sáng 12/3, đoàn đến thăm.", "Chiều cùng ngày, đoàn về Hà Nội."]),
+    ('Ông nói: "Chúng tôi sẽ làm. Đây là cam kết." Mọi người vỗ tay.',
+     ['Ông nói: "Chúng tôi sẽ làm. Đây là cam kết."', "Mọi người vỗ tay."]),
+    ("Ông nói: “Phải làm ngay. Không chờ đợi.” Hội nghị kết thúc.",
+     ["Ông nói: “Phải làm ngay. Không chờ đợi.”", "Hội nghị kết thúc."]),
+    ("Các xã (gồm Hải Nhân. Hải Hòa) được tặng quà.", ["Các xã (gồm Hải Nhân. Hải Hòa) được tặng quà."]),
+    ("Trồng lúa, ngô, khoai v.v. Năm nay được mùa.", ["Trồng lúa, ngô, khoai v.v.", "Năm nay được mùa."]),
+    ("Trồng lúa, ngô, khoai v.v. và nhiều loại cây khác.", ["Trồng lúa, ngô, khoai v.v. và nhiều loại cây khác."]),
+    ("Tội phạm, tệ nạn xã hội… tập trung cho công an xã.", ["Tội phạm, tệ nạn xã hội… tập trung cho công an xã."]),
+    ('Mô hình "Chiến sĩ tuần tra"… Công tác xây dựng Đảng được triển khai.',
+     ['Mô hình "Chiến sĩ tuần tra"…', "Công tác xây dựng Đảng được triển khai."]),
+    ("Còn nhiều việc phải làm... Tỉnh sẽ tiếp tục chỉ đạo.",
+     ["Còn nhiều việc phải làm...", "Tỉnh sẽ tiếp tục chỉ đạo."]),
+    ("Vì sao lại như vậy? Câu trả lời nằm ở cơ sở.", ["Vì sao lại như vậy?", "Câu trả lời nằm ở cơ sở."]),
+    ("Thật đáng tự hào! Thanh Hóa về nhất.", ["Thật đáng tự hào!", "Thanh Hóa về nhất."]),
+    ("Kết quả tốt. 2024 sẽ là năm bứt phá.", ["Kết quả tốt.", "2024 sẽ là năm bứt phá."]),
+    ("Tại TP.HCM, hội nghị diễn ra sôi nổi.", ["Tại TP.HCM, hội nghị diễn ra sôi nổi."]),
+    ("Đoàn đã đến TP.HCM. Chiều nay đoàn về.", ["Đoàn đã đến TP.HCM.", "Chiều nay đoàn về."]),
+    ("Kết quả đạt 96,5 tỷ đồng. Tăng 6,3% so với cùng kỳ.",
+     ["Kết quả đạt 96,5 tỷ đồng.", "Tăng 6,3% so với cùng kỳ."]),
+    ("Khai mạc lúc 10h30. Bế mạc lúc 21h15.", ["Khai mạc lúc 10h30.", "Bế mạc lúc 21h15."]),
+    ("Số điện thoại 0237.3852.444 trực 24/24h.", ["Số điện thoại 0237.3852.444 trực 24/24h."]),
+    ("Điều 5, Nghị định số 100/2019/NĐ-CP quy định rõ. Vi phạm sẽ bị xử lý.",
+     ["Điều 5, Nghị định số 100/2019/NĐ-CP quy định rõ.", "Vi phạm sẽ bị xử lý."]),
+    ("Cuộc họp kết thúc lúc 11 giờ. sau đó các đại biểu đi thăm.",
+     ["Cuộc họp kết thúc lúc 11 giờ. sau đó các đại biểu đi thăm."]),
+    ("Ông Q. Hùng và bà P. Lan được khen.", ["Ông Q. Hùng và bà P. Lan được khen."]),
+    ("Đường dài 15.5 km. Rộng 7 m.", ["Đường dài 15.5 km.", "Rộng 7 m."]),
+    ("Dự án (xem trang 5. Mục 2) được duyệt. Kinh phí lớn.",
+     ["Dự án (xem trang 5. Mục 2) được duyệt.", "Kinh phí lớn."]),
+    ("Câu hỏi “Tại sao?” được nêu ra.", ["Câu hỏi “Tại sao?” được nêu ra."]),
+    ("BS. Lê Thị Mai khám bệnh. Bệnh nhân đã ổn.", ["BS. Lê Thị Mai khám bệnh.", "Bệnh nhân đã ổn."]),
+    ("Một câu không có dấu kết thúc", ["Một câu không có dấu kết thúc"]),
+    ("Câu một.Câu hai dính liền.", ["Câu một.Câu hai dính liền."]),
+]
+
+
+@pytest.mark.parametrize("paragraph, expected", SENTENCES, ids=[s[0][:30] for s in SENTENCES])
+def test_sentences(paragraph, expected):
+    assert split_sentences(paragraph) == expected
+
+
+def test_table_is_large_enough():
+    assert len(SENTENCES) >= 30
+
+
+LONG = (
+    "Trong năm 2023 và những tháng đầu năm 2024, Công an tỉnh Thanh Hóa đã chủ động nắm chắc tình hình, "
+    "chủ động tham mưu cho cấp ủy, chính quyền các cấp, kết hợp chặt chẽ giữa phòng ngừa với tấn công, "
+    "đánh đúng, đánh vào gốc các loại tội phạm; nỗ lực hoàn thành tốt các nhiệm vụ chính, trọng tâm của "
+    "Đề án 06 về xây dựng dữ liệu quốc gia về dân cư."
+)
+
+
+def test_cues_keep_every_word_in_order():
+    cues = split_cues(LONG)
+    assert " ".join(c.text for c in cues) == LONG
+    assert all(" ".join(c.lines) == c.text for c in cues)
+
+
+def test_cue_limits_hold():
+    for cue in split_cues(LONG):
+        assert 1 <= len(cue.lines) <= 2
+        assert all(len(line) <= 42 for line in cue.lines)
+
+
+def test_breaks_prefer_semicolons_and_commas():
+    text = "Đánh đúng, đánh vào gốc các loại tội phạm; nỗ lực hoàn thành tốt các nhiệm vụ chính trong năm nay"
+    cues = split_cues(text)
+    assert cues[0].text.endswith(("phạm;", ","))
+
+
+def test_one_line_when_it_fits():
+    assert layout_lines("Các đại biểu thảo luận tại hội nghị.") == ("Các đại biểu thảo luận tại hội nghị.",)
+
+
+def test_two_lines_balanced_after_punctuation():
+    lines = layout_lines("Ủy viên Trung ương Đảng, Phó Bí thư Đảng ủy Công an Trung ương,")
+    assert lines == ("Ủy viên Trung ương Đảng,", "Phó Bí thư Đảng ủy Công an Trung ương,")
+
+
+def test_name_is_not_split_when_another_break_exists():
+    lines = layout_lines("Tham dự buổi làm việc có đồng chí Đỗ Trọng Hưng, Uỷ viên Ban chấp hành")
+    assert lines is not None and not any(line.endswith(("Đỗ", "Trọng")) for line in lines[:-1])
+
+
+def test_text_that_cannot_fit_returns_none():
+    assert layout_lines("x" * 50) is None
+    assert layout_lines(" ".join(["abcdefghij"] * 9)) is None
+
+
+def test_seed_segments(seed_path):
+    segments = segmenter.segment(transcript.read(seed_path))
+    texts = [s.text for s in segments]
+    assert segments[0].kind == "title"
+    assert not any("Ảnh" in t and t.endswith("Ảnh 1.") for t in texts)
+    assert not any(t.startswith("Nguồn") for t in texts)
+    assert any(t.startswith("Công tác xây dựng Đảng") for t in texts)  # break after "…" before a capital
+    assert any("xã hội… tập trung" in t for t in texts)  # no break after "…" before lower case
+    for seg in segments:
+        for cue in seg.cues:
+            assert len(cue.lines) <= 2 and all(len(line) <= 42 for line in cue.lines)
+
+
+def test_captions_and_credit_are_optional(seed_path):
+    doc = transcript.read(seed_path)
+    plain = segmenter.segment(doc)
+    with_captions = segmenter.segment(doc, captions=True, source=True)
+    assert {s.kind for s in plain} == {"title", "paragraph"}
+    assert [s.kind for s in with_captions].count("caption") == 3
+    assert with_captions[-1].kind == "source"
+    assert [s.index for s in with_captions] == list(range(1, len(with_captions) + 1))
+
+
+def test_estimates_use_syllables():
+    assert segmenter.count_syllables("Sáng ngày 12/3, đoàn đến.") == 6
+    assert segmenter.estimate_seconds("một hai ba bốn", 4.0) == pytest.approx(1.0)
+
+
+words = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Z", "Cc")), min_size=1, max_size=60)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(words, min_size=1, max_size=80))
+def test_cue_limits_hold_on_any_words(word_list):
+    sentence = " ".join(word_list)
+    cues = split_cues(sentence)
+    assert " ".join(c.text for c in cues) == sentence
+    for cue in cues:
+        if all(len(w) <= 42 for w in cue.text.split(" ")):
+            assert len(cue.lines) <= 2 and all(len(line) <= 42 for line in cue.lines)
