@@ -7,6 +7,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT.parent / "shared" / "seeds" / "000_afbced9621bfd328.txt"
 SAMPLE = ROOT / "assets" / "sample.txt"
+# the seed sits beside the checkout on developer machines; the bundled sample is always there
+BULLETINS = [p for p in (SEED, SAMPLE) if p.exists()]
 
 
 @pytest.fixture(scope="session")
@@ -14,3 +16,8 @@ def seed_path() -> Path:
     if not SEED.exists():
         pytest.skip(f"seed transcript not found at {SEED}")
     return SEED
+
+
+@pytest.fixture(scope="session", params=BULLETINS, ids=[p.stem for p in BULLETINS])
+def bulletin(request) -> Path:
+    return request.param

@@ -6,6 +6,8 @@ from click.testing import CliRunner
 from broadcast import __version__
 from broadcast.cli import cli
 
+from conftest import SAMPLE
+
 
 def run(*args):
     return CliRunner().invoke(cli, [str(a) for a in args])
@@ -21,17 +23,17 @@ def test_help_and_version():
         assert option in produce_help
 
 
-def test_plan_prints_estimates_and_writes_srt(seed_path, tmp_path):
+def test_plan_prints_estimates_and_writes_srt(sample, tmp_path):
     srt_path = tmp_path / "plan.srt"
-    result = run("plan", seed_path, "--srt", srt_path)
+    result = run("plan", sample, "--srt", srt_path)
     assert result.exit_code == 0, result.output
     assert "(estimated)" in result.output and "[001]" in result.output
     assert srt_path.read_text(encoding="utf-8").startswith("1\n00:00:00,000 --> ")
 
 
-def test_plan_rate_changes_the_estimate(seed_path):
-    slow = run("plan", seed_path, "--rate", "3").output.splitlines()[-1]
-    fast = run("plan", seed_path, "--rate", "6").output.splitlines()[-1]
+def test_plan_rate_changes_the_estimate(sample):
+    slow = run("plan", sample, "--rate", "3").output.splitlines()[-1]
+    fast = run("plan", sample, "--rate", "6").output.splitlines()[-1]
     assert float(slow.split("about ")[1].split(" s")[0]) > 1.8 * float(fast.split("about ")[1].split(" s")[0])
 
 
@@ -61,19 +63,24 @@ def test_only_placeholders_is_an_error(tmp_path):
     assert [s["kind"] for s in manifest["segments"]] == ["title"]
 
 
-def test_rerun_replaces_our_folder_but_not_a_foreign_one(seed_path, tmp_path):
+def test_rerun_replaces_our_folder_but_not_a_foreign_one(sample, tmp_path):
     out = tmp_path / "out"
-    assert run("produce", seed_path, "-o", out).exit_code == 0
-    assert run("produce", seed_path, "-o", out).exit_code == 0  # our own earlier output: replaced
-    foreign = tmp_path / "out2" / seed_path.stem
+    assert run("produce", sample, "-o", out).exit_code == 0
+    assert run("produce", sample, "-o", out).exit_code == 0  # our own earlier output: replaced
+    foreign = tmp_path / "out2" / sample.stem
     foreign.mkdir(parents=True)
     (foreign / "notes.txt").write_text("mine", encoding="utf-8")
-    result = run("produce", seed_path, "-o", tmp_path / "out2")
+    result = run("produce", sample, "-o", tmp_path / "out2")
     assert result.exit_code == 1 and "not written by broadcast" in result.output
     assert (foreign / "notes.txt").read_text(encoding="utf-8") == "mine"
 
 
-def test_several_transcripts_one_failing(seed_path, tmp_path):
-    result = run("produce", tmp_path / "missing.txt", seed_path, "-o", tmp_path / "out")
+def test_several_transcripts_one_failing(sample, tmp_path):
+    result = run("produce", tmp_path / "missing.txt", sample, "-o", tmp_path / "out")
     assert result.exit_code == 1
-    assert (tmp_path / "out" / seed_path.stem / "manifest.json").exists()
+    assert (tmp_path / "out" / sample.stem / "manifest.json").exists()
+
+
+@pytest.fixture
+def sample():
+    return SAMPLE
