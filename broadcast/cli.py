@@ -1,10 +1,15 @@
-"""The `broadcast` command line."""
+"""The `broadcast` command line.
+
+Options come in groups (text, voice, audio, subtitles, output), each a decorator below; every option of
+`produce` whose name matches a field of `pipeline.Settings` is passed straight into it.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Any, Callable, NoReturn, TypeVar
 
 import click
 
@@ -14,23 +19,62 @@ from broadcast.errors import BroadcastError
 F = TypeVar("F", bound=Callable[..., object])
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.echo(f"broadcast: error: {message}", err=True)
     sys.exit(1)
 
 
-def _shared_text_options(func: F) -> F:
-    func = click.option("--credit/--no-credit", default=False, show_default=True,
-                        help='Speak and subtitle the closing "Nguồn: …" credit.')(func)
-    func = click.option("--captions/--no-captions", default=False, show_default=True,
-                        help="Speak and subtitle photo captions (photo placeholders are never spoken).")(func)
-    func = click.option("--rate", type=click.FloatRange(1.5, 8.0), default=segmenter.DEFAULT_RATE,
-                        show_default=True, help="Speaking rate in syllables per second (Vietnamese radio news: 3.9).")(func)
-    func = click.option("--paragraph-pause", type=click.FloatRange(0, 10), default=timeline.DEFAULT_PARAGRAPH_PAUSE,
-                        show_default=True, help="Seconds of silence between paragraphs.")(func)
-    func = click.option("--sentence-pause", type=click.FloatRange(0, 10), default=timeline.DEFAULT_SENTENCE_PAUSE,
-                        show_default=True, help="Seconds of silence between sentences.")(func)
-    return func
+def _apply(*decorators: Callable[[F], F]) -> Callable[[F], F]:
+    def wrap(func: F) -> F:
+        for decorator in reversed(decorators):
+            func = decorator(func)
+        return func
+
+    return wrap
+
+
+text_options = _apply(
+    click.option("--captions/--no-captions", default=False, show_default=True,
+                 help="Speak and subtitle photo captions (photo placeholders are never spoken)."),
+    click.option("--credit/--no-credit", default=False, show_default=True,
+                 help='Speak and subtitle the closing "Nguồn: …" credit.'),
+    click.option("--rate", type=click.FloatRange(1.5, 8.0), default=segmenter.DEFAULT_RATE, show_default=True,
+                 help="Speaking rate in syllables per second (Vietnamese radio news: 3.9)."),
+    click.option("--sentence-pause", type=click.FloatRange(0, 10), default=timeline.DEFAULT_SENTENCE_PAUSE,
+                 show_default=True, help="Seconds of silence between sentences."),
+    click.option("--paragraph-pause", type=click.FloatRange(0, 10), default=timeline.DEFAULT_PARAGRAPH_PAUSE,
+                 show_default=True, help="Seconds of silence between paragraphs."),
+)
+
+voice_options = _apply(
+    click.option("--engine", type=click.Choice(["espeak", "gtts"]), default="espeak", show_default=True,
+                 help="Voice: espeak (offline, eSpeak NG) or gtts (Google, needs internet)."),
+    click.option("--voice", default=None, help="Engine voice: for espeak vi, vi-VN-x-central or vi-VN-x-south; "
+                 "for gtts a language code (vi).  [default: vi]"),
+)
+
+audio_options = _apply(
+    click.option("--format", "audio_format", type=click.Choice(["mp3", "wav"]), default="mp3", show_default=True,
+                 help="Audio format of the bulletin and its clips."),
+    click.option("--bitrate", default="128k", show_default=True, help="MP3 bitrate."),
+)
+
+subtitle_options = _apply()
+
+output_options = _apply(
+    click.option("-o", "--output-dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
+                 help="Folder to write into; each transcript foo.txt gets DIR/foo/."),
+    click.option("--overwrite", is_flag=True, help="Replace an output folder that broadcast did not write."),
+    click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors."),
+)
+
+
+def settings_from(options: dict[str, Any]):
+    """The pipeline settings named by command-line options (options that are not settings are ignored)."""
+    from broadcast.pipeline import Settings
+
+    names = {f.name for f in dataclasses.fields(Settings)}
+    return Settings(**{k: v for k, v in options.items() if k in names})
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -44,31 +88,20 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("transcripts", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--output-dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
-              help="Folder to write into; each transcript foo.txt gets DIR/foo/.")
-@click.option("--engine", type=click.Choice(["espeak", "gtts"]), default="espeak", show_default=True,
-              help="Voice: espeak (offline, eSpeak NG) or gtts (Google, needs internet).")
-@click.option("--voice", default=None, help="Engine voice: for espeak vi, vi-VN-x-central or vi-VN-x-south; "
-              "for gtts a language code (vi).  [default: vi]")
-@click.option("--format", "audio_format", type=click.Choice(["mp3", "wav"]), default="mp3", show_default=True,
-              help="Audio format of the bulletin and its clips.")
-@click.option("--bitrate", default="128k", show_default=True, help="MP3 bitrate.")
-@click.option("--overwrite", is_flag=True, help="Replace an output folder that broadcast did not write.")
-@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-@_shared_text_options
-def produce(transcripts: tuple[Path, ...], output_dir: Path, engine: str, voice: str | None, audio_format: str,
-            bitrate: str, overwrite: bool, quiet: bool, rate: float, sentence_pause: float,
-            paragraph_pause: float, captions: bool, credit: bool) -> None:
+@output_options
+@voice_options
+@text_options
+@audio_options
+@subtitle_options
+def produce(transcripts: tuple[Path, ...], output_dir: Path, quiet: bool, **options: Any) -> None:
     """Speak TRANSCRIPT(s) and write audio, clips, SRT, WebVTT and manifest.json.
 
     For foo.txt this writes DIR/foo/foo.mp3, foo.srt, foo.vtt, clips/001.mp3 … and manifest.json.
     Subtitle times are measured on the synthesized audio.
     """
-    from broadcast.pipeline import Settings, produce as run
+    from broadcast.pipeline import produce as run
 
-    settings = Settings(engine=engine, voice=voice, rate=rate, audio_format=audio_format, bitrate=bitrate,
-                        captions=captions, credit=credit, sentence_pause=sentence_pause,
-                        paragraph_pause=paragraph_pause, overwrite=overwrite)
+    settings = settings_from(options)
     failed = 0
     for path in transcripts:
         try:
@@ -93,24 +126,23 @@ def produce(transcripts: tuple[Path, ...], output_dir: Path, engine: str, voice:
 @click.argument("transcript", type=click.Path(path_type=Path))
 @click.option("--srt", "srt_path", type=click.Path(path_type=Path), default=None,
               help="Also write the estimated subtitles to this SRT file.")
-@_shared_text_options
-def plan(transcript: Path, srt_path: Path | None, rate: float, sentence_pause: float, paragraph_pause: float,
-         captions: bool, credit: bool) -> None:
+@text_options
+def plan(transcript: Path, srt_path: Path | None, **options: Any) -> None:
     """Show segments and cues with estimated times, without synthesizing.
 
     Times come from syllable counts at --rate; use them to time a live read. Produced subtitles never
     use these estimates.
     """
-    from broadcast.pipeline import Settings, plan as make_plan
+    from broadcast.pipeline import plan as make_plan
     from broadcast.writers import get
     from broadcast.writers.vtt_writer import timestamp
 
-    settings = Settings(rate=rate, captions=captions, credit=credit)
+    settings = settings_from(options)
     try:
         segments = make_plan(transcript, settings)
     except BroadcastError as exc:
         _fail(str(exc))
-    timed = timeline.estimate(segments, rate, sentence_pause, paragraph_pause)
+    timed = timeline.estimate(segments, settings.rate, settings.sentence_pause, settings.paragraph_pause)
     for seg in timed:
         click.echo(f"[{seg.segment.index:03d}] {timestamp(seg.start)} – {timestamp(seg.end)}  "
                    f"({seg.segment.kind}) {seg.segment.text}")
@@ -118,7 +150,7 @@ def plan(transcript: Path, srt_path: Path | None, rate: float, sentence_pause: f
             click.echo(f"      {timestamp(cue.start)} – {timestamp(cue.end)}  " + " / ".join(cue.lines))
     total = timed[-1].end if timed else 0.0
     n_cues = sum(len(s.cues) for s in timed)
-    click.echo(f"{len(timed)} segments, {n_cues} cues, about {total:.1f} s at {rate} syllables/s (estimated)")
+    click.echo(f"{len(timed)} segments, {n_cues} cues, about {total:.1f} s at {settings.rate} syllables/s (estimated)")
     if srt_path is not None:
         from broadcast.output import write_text_atomic
 
