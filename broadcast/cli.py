@@ -44,6 +44,8 @@ text_options = _apply(
                  show_default=True, help="Seconds of silence between sentences."),
     click.option("--paragraph-pause", type=click.FloatRange(0, 10), default=timeline.DEFAULT_PARAGRAPH_PAUSE,
                  show_default=True, help="Seconds of silence between paragraphs."),
+    click.option("--lexicon", type=click.Path(path_type=Path, dir_okay=False), default=None,
+                 help="Extra abbreviations, one 'written<TAB>spoken' per line; they win over the built-in ones."),
 )
 
 voice_options = _apply(
@@ -158,6 +160,33 @@ def plan(transcript: Path, srt_path: Path | None, **options: Any) -> None:
             write_text_atomic(srt_path, get("srt").render([c for s in timed for c in s.cues]))
         except BroadcastError as exc:
             _fail(str(exc))
+
+
+@cli.command("speech")
+@click.argument("transcript", type=click.Path(path_type=Path))
+@click.option("--all", "show_all", is_flag=True, help="Also list segments whose speech equals the written text.")
+@text_options
+def speech_command(transcript: Path, show_all: bool, **options: Any) -> None:
+    """Show what the voice is given: per segment, written → spoken, then a coverage report.
+
+    The report lists every token of the speech text that is not a Vietnamese syllable (digits, leftover
+    acronyms, symbols) and not an allow-listed loanword (assets/loanwords.txt), with counts.
+    """
+    from broadcast.pipeline import plan as make_plan
+    from broadcast.speech import coverage
+
+    settings = settings_from(options)
+    try:
+        segments = make_plan(transcript, settings)
+    except BroadcastError as exc:
+        _fail(str(exc))
+    for seg in segments:
+        if show_all or seg.speech != seg.text:
+            click.echo(f"[{seg.index:03d}] {seg.text}\n   → {seg.speech}")
+    report = coverage.measure(c.speech for s in segments for c in s.cues)
+    click.echo(f"coverage: {report.summary()}")
+    for token, count in report.unspoken.most_common():
+        click.echo(f"  {count:4d}  {token}")
 
 
 def main() -> None:  # pragma: no cover

@@ -29,6 +29,7 @@ class Settings:
     rate: float = segmenter.DEFAULT_RATE
     sentence_pause: float = timeline.DEFAULT_SENTENCE_PAUSE
     paragraph_pause: float = timeline.DEFAULT_PARAGRAPH_PAUSE
+    lexicon: Path | None = None  # user abbreviations (written<TAB>spoken), over assets/lexicon.tsv
     # voice
     engine: str = "espeak"
     voice: str | None = None
@@ -56,7 +57,7 @@ def plan(path: Path, settings: Settings) -> list[segmenter.Segment]:
     segments = segmenter.segment(doc, captions=settings.captions, source=settings.credit)
     if not segments:
         raise BroadcastError(f"{path}: nothing to speak (only photo placeholders or captions)")
-    return speech.speak_segments(segments)
+    return speech.speak_segments(segments, lexicon=settings.lexicon)
 
 
 def synthesize(

@@ -108,9 +108,12 @@ def _lexicon(path: Path | None) -> Lexicon:
 
 
 def to_speech(text: str, steps: Sequence[Step] | None = None) -> str:
+    spoken = text
     for step in steps if steps is not None else default_steps(_lexicon(None)):
-        text = step(text)
-    return text
+        spoken = step(spoken)
+    if text[:1].isupper() and spoken[:1].islower():
+        spoken = spoken[0].upper() + spoken[1:]  # PGS.TS. Nguyễn … → Phó giáo sư …
+    return spoken
 
 
 def dash_across_cues(cues: list[str]) -> list[str]:
