@@ -84,3 +84,36 @@ def test_several_transcripts_one_failing(sample, tmp_path):
 @pytest.fixture
 def sample():
     return SAMPLE
+
+
+def test_speech_command_shows_written_spoken_and_coverage(sample):
+    result = run("speech", sample)
+    assert result.exit_code == 0, result.output
+    assert "12/3" in result.output and "→ Sáng ngày mười hai tháng ba" in result.output
+    assert result.output.splitlines()[-1].startswith("coverage: ") and "(100.0%)" in result.output
+
+
+def test_lexicon_option_reaches_plan_speech_and_produce(tmp_path):
+    lexicon = tmp_path / "mine.tsv"
+    lexicon.write_text("UBND\tchính quyền tỉnh\n", encoding="utf-8")
+    path = tmp_path / "tin.txt"
+    path.write_text("Tin ngắn\n\nUBND tỉnh họp ngày 12/3.\n", encoding="utf-8")
+    spoken = run("speech", path, "--lexicon", lexicon).output
+    assert "→ Chính quyền tỉnh tỉnh họp ngày mười hai tháng ba." in spoken
+    assert run("plan", path, "--lexicon", lexicon).exit_code == 0
+    result = run("produce", path, "-o", tmp_path / "out", "--format", "wav", "--lexicon", lexicon)
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((tmp_path / "out" / "tin" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["segments"][1]["text"] == "UBND tỉnh họp ngày 12/3."
+    assert manifest["segments"][1]["speech"] == "Chính quyền tỉnh tỉnh họp ngày mười hai tháng ba."
+
+
+@pytest.mark.parametrize("command", ["speech", "plan", "produce"])
+def test_bad_lexicon_is_one_line(tmp_path, command):
+    lexicon = tmp_path / "bad.tsv"
+    lexicon.write_text("UBND only\n", encoding="utf-8")
+    result = run(command, SAMPLE, "--lexicon", lexicon, *(["-o", tmp_path / "out"] if command == "produce" else []))
+    assert result.exit_code == 1
+    assert str(lexicon) in result.output and "line 1" in result.output
+    assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

@@ -252,3 +252,9 @@ def test_espeak_reads_each_speech_token_as_one_word():
         spoken = say(sentence)
         _, events = library.synth(spoken, "vi", 300)
         assert len(events) == len(tokens(spoken)), spoken
+
+
+@given(st.text(alphabet=st.sampled_from(list("0123456789.,/–-h%: ()XIVUBNDĐHKTPabcđôơ&")), max_size=40))
+def test_any_text_normalizes_without_error(text):
+    spoken = say(text)
+    assert isinstance(spoken, str) and "  " not in spoken

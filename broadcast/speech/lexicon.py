@@ -3,6 +3,7 @@ extended by the user's (--lexicon FILE; user entries win)."""
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -56,7 +57,7 @@ def read_words(path: Path) -> frozenset[str]:
     return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Lexicon:
     entries: dict[str, str] = field(default_factory=dict)
 
@@ -68,13 +69,26 @@ class Lexicon:
         return cls(entries)
 
     def pattern(self) -> re.Pattern[str]:
+        """Whole tokens, longest first; a key ending in '.' may run into the next word (TP.Thanh Hóa)."""
         keys = sorted(self.entries, key=len, reverse=True)
-        return re.compile(r"(?<![\w.&])(" + "|".join(re.escape(k) for k in keys) + r")(?![\w&])")
+        alternatives = (re.escape(k) + ("" if k.endswith(".") else r"(?![\w&])") for k in keys)
+        return re.compile(r"(?<![\w.&])(?:" + "|".join(alternatives) + ")")
 
     def expand(self, text: str) -> str:
         if not self.entries:
             return text
-        return self.pattern().sub(lambda m: self.entries[m.group(1)], text)
+        return self._compiled().sub(lambda m: self._spoken(m.group(0)), text)
+
+    def _spoken(self, written: str) -> str:
+        spoken = self.entries[written]
+        return spoken + " " if written.endswith(".") else spoken
+
+    @functools.cached_property
+    def _compiled_pattern(self) -> re.Pattern[str]:
+        return self.pattern()
+
+    def _compiled(self) -> re.Pattern[str]:
+        return self._compiled_pattern
 
 
 def _comparable(text: str) -> str:
