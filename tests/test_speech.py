@@ -96,6 +96,7 @@ READINGS = [
     ("lần thứ IV", "lần thứ tư"),
     ("lần thứ I", "lần thứ nhất"),
     ("khoá XVIII", "khóa mười tám"),
+    ("trong quý I/2024, vùng IV", "trong quý một năm hai nghìn không trăm hai mươi bốn, vùng bốn"),
     # leading zeros: labels read digit by digit
     ("của Đề án 06 về", "của Đề án không sáu về"),
     ("Quyết định số 0123 về", "Quyết định số không một hai ba về"),
@@ -104,6 +105,8 @@ READINGS = [
     # phone numbers, grouped
     ("đường dây nóng 0237.3852.444.", "đường dây nóng không hai ba bảy, ba tám năm hai, bốn bốn bốn."),
     ("là 0237 3856 789.", "là không hai ba bảy, ba tám năm sáu, bảy tám chín."),
+    ("tổng đài 1900.9095.", "tổng đài một chín không không, chín không chín năm."),
+    ("Nghị định 100/2019/NĐ-CP quy định", "Nghị định một trăm năm hai nghìn không trăm mười chín nghị định Chính phủ quy định"),
     # units and rates
     ("tốc độ 92 km/h trên", "tốc độ chín mươi hai ki lô mét một giờ trên"),
     ("là 0,52 mg/l.", "là không phẩy năm mươi hai mi li gam trên lít."),

@@ -17,7 +17,8 @@ ORDINALS = {1: "nhất", 4: "tư"}  # thứ nhất, thứ tư; the others read a
 ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
 
 # Words after which a Roman numeral is a number (lower case, tone placement unified).
-ROMAN_AFTER = ("lần thứ", "khóa", "thế kỷ", "kỳ họp thứ", "thứ", "phần", "chương", "quân khu", "đợt")
+ROMAN_AFTER = ("lần thứ", "khóa", "thế kỷ", "kỳ họp thứ", "thứ", "phần", "chương", "quân khu", "đợt", "quý", "vùng",
+               "cấp", "loại", "hạng", "tập", "giai đoạn")
 
 
 def cardinal(digits: str) -> str:
@@ -79,12 +80,18 @@ def phone_numbers(text: str) -> str:
     def read(m: re.Match[str]) -> str:
         return ", ".join(digit_by_digit(g) for g in re.split(r"[. ]", m.group(0)))
 
+    text = re.sub(_B + r"1[89]00[. ]?\d{3,4}" + _E, read, text)  # hotlines 1800 …, 1900 …
     return re.sub(_B + r"0\d{2,3}(?:[. ]\d{3,4}){2}" + _E, read, text)
 
 
 def number_ranges(text: str) -> str:
     """15 – 18 triệu, 2020 – 2025, 5-7/6: a dash between two numbers is read 'đến'."""
     return re.sub(r"(?<=\d)\s*[–—-]\s*(?=\d)", " đến ", text)
+
+
+def document_numbers(text: str) -> str:
+    """Nghị định 100/2019/NĐ-CP → 100 năm 2019 NĐ-CP: the year inside a document number is read 'năm'."""
+    return re.sub(_B + r"(\d+)/(\d{4})/(?=[^\W\d])", r"\1 năm \2 ", text)
 
 
 def dates(text: str) -> str:
@@ -144,10 +151,11 @@ def roman_numerals(text: str) -> str:
         value = roman_value(m.group(2))
         if value is None:
             return m.group(0)
-        word = m.group(1)
-        return f"{word} {ordinal(value) if word.lower().endswith('thứ') else vi_cardinal(value)}"
+        word, year = m.group(1), m.group(3)
+        spoken = f"{word} {ordinal(value) if word.lower().endswith('thứ') else vi_cardinal(value)}"
+        return spoken + (f" năm {cardinal(year)}" if year else "")
 
-    return re.sub(r"(?i)(?<!\w)(" + after + r")\s+(?-i:([IVXLCDM]+))(?!\w)", read, text)
+    return re.sub(r"(?i)(?<!\w)(" + after + r")\s+(?-i:([IVXLCDM]+))(?:/(\d{4}))?(?!\w)", read, text)
 
 
 def cardinals(text: str) -> str:
