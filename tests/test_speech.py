@@ -127,6 +127,7 @@ READINGS = [
     ("PGS.TS. Nguyễn Minh Tuấn, Giám đốc BVĐK tỉnh", "Phó giáo sư, tiến sĩ Nguyễn Minh Tuấn, Giám đốc Bệnh viện Đa khoa tỉnh"),
     ("ThS. Lê Thị Mai, giảng viên", "Thạc sĩ Lê Thị Mai, giảng viên"),
     ("trên sóng TTV.", "trên sóng tê tê vê."),
+    ("Công ty CP Mía đường Lam Sơn theo Đề án 06/CP", "Công ty cổ phần Mía đường Lam Sơn theo Đề án không sáu Chính phủ"),
     ("trên Quốc lộ 1A, 1B", "trên Quốc lộ một A, một bê"),
     # an acronym in brackets right after its expansion is read once
     ("Chủ tịch Hội đồng Nhân dân (HĐND) tỉnh", "Chủ tịch Hội đồng Nhân dân tỉnh"),

@@ -102,9 +102,14 @@ def default_steps(lexicon: Lexicon) -> tuple[Step, ...]:
             collapse_spaces)
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=1)
+def _builtin_lexicon() -> Lexicon:
+    return Lexicon.load()
+
+
 def _lexicon(path: Path | None) -> Lexicon:
-    return Lexicon.load(path)
+    """The built-in lexicon (loaded once), or it extended by a user file (read on every call: it may change)."""
+    return _builtin_lexicon() if path is None else Lexicon.load(path)
 
 
 def to_speech(text: str, steps: Sequence[Step] | None = None) -> str:
