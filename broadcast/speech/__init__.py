@@ -28,7 +28,7 @@ UNITS = {
     "cm": "xen ti mét", "mm": "mi li mét", "kg": "ki lô gam", "g": "gam", "mg": "mi li gam", "l": "lít",
     "ml": "mi li lít", "ha": "héc ta", "m2": "mét vuông", "m²": "mét vuông", "km2": "ki lô mét vuông",
     "km²": "ki lô mét vuông", "m3": "mét khối", "m³": "mét khối", "%": "phần trăm", "°C": "độ xê",
-    "kW": "ki lô oát", "MW": "mê ga oát", "kWh": "ki lô oát giờ", "USD": "đô la Mỹ", "ha.": "héc ta.",
+    "kW": "ki lô oát", "MW": "mê ga oát", "kWh": "ki lô oát giờ", "USD": "đô la Mỹ",
 }
 # After a slash that follows a word: 62.000 đồng/kg, 5 triệu đồng/người/tháng.
 PER_UNITS = {
