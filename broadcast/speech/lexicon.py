@@ -11,7 +11,17 @@ from pathlib import Path
 
 from broadcast.errors import BroadcastError
 
-ASSETS = Path(__file__).resolve().parent.parent.parent / "assets"
+
+
+def _assets() -> Path:
+    """assets/ of a checkout (or editable install), else the copy a wheel installs as broadcast/assets."""
+    checkout = Path(__file__).resolve().parent.parent.parent / "assets"
+    if (checkout / "lexicon.tsv").is_file():
+        return checkout
+    return Path(__file__).resolve().parent.parent / "assets"
+
+
+ASSETS = _assets()
 BUILTIN_LEXICON = ASSETS / "lexicon.tsv"
 BUILTIN_LOANWORDS = ASSETS / "loanwords.txt"
 
