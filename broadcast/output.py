@@ -18,12 +18,17 @@ class OutputError(BroadcastError):
 
 
 class StagedFolder:
-    """`with StagedFolder(target) as stage:` write into `stage`; on success it replaces `target`."""
+    """`with StagedFolder(target) as stage:` write into `stage`; on success it replaces `target`.
+
+    One run at a time may write a target: a second run fails at once with a clear message instead of
+    interleaving files. Staging folders left by a killed run are removed by the next run.
+    """
 
     def __init__(self, target: Path, overwrite: bool = False) -> None:
         self.target = target
         self.overwrite = overwrite
         self.stage: Path | None = None
+        self._lock: _FolderLock | None = None
 
     def __enter__(self) -> Path:
         parent = self.target.parent
@@ -37,27 +42,90 @@ class StagedFolder:
                 )
         try:
             parent.mkdir(parents=True, exist_ok=True)
+            self._lock = _FolderLock(parent / f".{self.target.name}.lock")
+            self._lock.acquire(self.target)
+            for leftover in parent.glob(f".{self.target.name}.partial-*"):
+                shutil.rmtree(leftover, ignore_errors=True)
+            for leftover in parent.glob(f".{self.target.name}.old-*"):
+                _restore_or_remove(leftover, self.target)
             self.stage = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.partial-", dir=parent))
         except OSError as exc:
+            self._release()
             raise OutputError(f"{parent}: cannot write output ({exc.strerror or exc})") from None
+        except BaseException:
+            self._release()
+            raise
         return self.stage
 
     def __exit__(self, exc_type, exc, tb) -> None:
         assert self.stage is not None
-        if exc_type is not None:
-            shutil.rmtree(self.stage, ignore_errors=True)
-            return
         try:
-            old = None
+            if exc_type is not None:
+                shutil.rmtree(self.stage, ignore_errors=True)
+                if isinstance(exc, OSError):  # e.g. a full disk while writing into the stage
+                    raise OutputError(f"{self.target}: cannot write output ({exc.strerror or exc})") from None
+                return
+            self._swap_in()
+        finally:
+            self._release()
+
+    def _swap_in(self) -> None:
+        assert self.stage is not None
+        old: Path | None = None
+        try:
             if self.target.exists():
                 old = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.old-", dir=self.target.parent))
                 os.replace(self.target, old / "previous")
             os.replace(self.stage, self.target)
-            if old is not None:
-                shutil.rmtree(old, ignore_errors=True)
         except OSError as exc:
+            if old is not None and (old / "previous").exists() and not self.target.exists():
+                os.replace(old / "previous", self.target)  # put the user's earlier output back
             shutil.rmtree(self.stage, ignore_errors=True)
             raise OutputError(f"{self.target}: cannot put output in place ({exc.strerror or exc})") from None
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+
+def _restore_or_remove(old: Path, target: Path) -> None:
+    """A run killed mid-swap leaves the earlier output in .name.old-*/previous: restore it if the target is gone."""
+    previous = old / "previous"
+    if previous.is_dir() and not target.exists():
+        os.replace(previous, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+class _FolderLock:
+    """An exclusive, non-blocking lock on a small hidden file beside the target (released on exit or death)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+
+    def acquire(self, target: Path) -> None:
+        self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            if os.name == "nt":  # pragma: no cover
+                import msvcrt
+
+                msvcrt.locking(self._fd, msvcrt.LK_NBLCK, 1)
+            else:
+                import fcntl
+
+                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(self._fd)
+            self._fd = None
+            raise OutputError(f"{target}: another broadcast run is writing this folder; wait for it to finish") from None
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing drops the lock; the empty file stays so no run can race on its inode
+            self._fd = None
 
 
 def write_text_atomic(path: Path, text: str) -> None:

@@ -32,7 +32,7 @@ def test_every_file_is_written(produced, bulletin):
     manifest = json.loads((produced / "manifest.json").read_text(encoding="utf-8"))
     clips = sorted(p.name for p in (produced / "clips").iterdir())
     assert clips == [f"{i:03d}.mp3" for i in range(1, len(manifest["segments"]) + 1)]
-    assert not [p for p in produced.parent.iterdir() if p.name.startswith(".")]  # no staging left
+    assert not [p for p in produced.parent.iterdir() if ".partial-" in p.name or ".old-" in p.name]  # no staging left
 
 
 def test_manifest_shape(produced, bulletin):
