@@ -33,6 +33,16 @@ def _apply(*decorators: Callable[[F], F]) -> Callable[[F], F]:
     return wrap
 
 
+def _check_loudness(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    from broadcast.loudness import LoudnessError, target
+
+    try:
+        target(value)
+    except LoudnessError as exc:
+        raise click.BadParameter(str(exc).split(": ", 1)[-1]) from None
+    return value
+
+
 text_options = _apply(
     click.option("--captions/--no-captions", default=False, show_default=True,
                  help="Speak and subtitle photo captions (photo placeholders are never spoken)."),
@@ -57,6 +67,13 @@ audio_options = _apply(
     click.option("--format", "audio_format", type=click.Choice(["mp3", "wav"]), default="mp3", show_default=True,
                  help="Audio format of the bulletin and its clips."),
     click.option("--bitrate", default="128k", show_default=True, help="MP3 bitrate."),
+    click.option("--loudness", default="ebu", show_default=True, callback=_check_loudness,
+                 help="Loudness target (ITU-R BS.1770): ebu (−23 LUFS, ≤ −1 dBTP), atsc (−24 LUFS, ≤ −2 dBTP), "
+                      "web (−16 LUFS, ≤ −1 dBTP), off, or a number of LUFS. One gain for bulletin and clips."),
+    click.option("--sample-rate", type=click.Choice(["44100", "48000"]), default="48000", show_default=True,
+                 callback=lambda ctx, param, value: int(value), help="Output sample rate in Hz."),
+    click.option("--bit-depth", type=click.Choice(["16", "24"]), default="24", show_default=True,
+                 callback=lambda ctx, param, value: int(value), help="WAV bits per sample (16 is dithered)."),
 )
 
 subtitle_options = _apply()
