@@ -81,17 +81,18 @@ def run(paths: list[Path], out_dir: Path, settings: Settings, jobs: int = 1,
     outcomes: dict[int, Outcome] = {}
     seen: dict[str, Path] = {}
     todo: list[int] = []
-    for i, path in enumerate(paths):
-        first = seen.setdefault(path.stem, path)
-        if first is not path:
-            outcomes[i] = Outcome(path, error=f"{path}: same output folder {out_dir / path.stem} as {first}")
-        else:
-            todo.append(i)
 
     def finish(i: int, outcome: Outcome) -> None:
         outcomes[i] = outcome
         if on_done:
             on_done(outcome)
+
+    for i, path in enumerate(paths):
+        first = seen.setdefault(path.stem, path)
+        if first is not path:
+            finish(i, Outcome(path, error=f"{path}: same output folder {out_dir / path.stem} as {first}"))
+        else:
+            todo.append(i)
 
     if jobs <= 1 or len(todo) <= 1:
         for i in todo:
