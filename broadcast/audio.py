@@ -57,10 +57,10 @@ def ffmpeg_exe() -> str:
     return imageio_ffmpeg.get_ffmpeg_exe()
 
 
-def write_wav(path: Path, pcm: bytes, sample_rate: int) -> None:
+def write_wav(path: Path, pcm: bytes, sample_rate: int, sample_width: int = SAMPLE_WIDTH) -> None:
     with wave.open(str(path), "wb") as out:
         out.setnchannels(1)
-        out.setsampwidth(SAMPLE_WIDTH)
+        out.setsampwidth(sample_width)
         out.setframerate(sample_rate)
         out.writeframes(pcm)
 
@@ -68,6 +68,12 @@ def write_wav(path: Path, pcm: bytes, sample_rate: int) -> None:
 def read_wav(path: Path) -> tuple[bytes, int]:
     with wave.open(str(path), "rb") as src:
         return src.readframes(src.getnframes()), src.getframerate()
+
+
+def wav_info(path: Path) -> tuple[int, int, int]:
+    """(frames, sample rate, bytes per sample) of a WAV file."""
+    with wave.open(str(path), "rb") as src:
+        return src.getnframes(), src.getframerate(), src.getsampwidth()
 
 
 class AudioError(BroadcastError):
@@ -86,15 +92,16 @@ def decode_mp3(data: bytes, sample_rate: int) -> bytes:
     return proc.stdout
 
 
-def encode(pcm: bytes, sample_rate: int, path: Path, fmt: str, bitrate: str = "128k") -> None:
-    """Write PCM as WAV (by the standard library) or MP3 (by ffmpeg's libmp3lame)."""
+def encode(pcm: bytes, sample_rate: int, path: Path, fmt: str, bitrate: str = "128k",
+           sample_width: int = SAMPLE_WIDTH) -> None:
+    """Write mono PCM (16- or 24-bit) as WAV (by the standard library) or MP3 (by ffmpeg's libmp3lame)."""
     if fmt == "wav":
-        write_wav(path, pcm, sample_rate)
+        write_wav(path, pcm, sample_rate, sample_width)
         return
     if fmt != "mp3":
         raise ValueError(f"unknown audio format {fmt!r}")
     proc = subprocess.run(
-        [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "s16le", "-ar", str(sample_rate),
+        [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", f"s{8 * sample_width}le", "-ar", str(sample_rate),
          "-ac", "1", "-i", "pipe:0", "-c:a", "libmp3lame", "-b:a", bitrate, "-f", "mp3", str(path)],
         input=pcm, capture_output=True, check=False,
     )

@@ -33,6 +33,16 @@ def _apply(*decorators: Callable[[F], F]) -> Callable[[F], F]:
     return wrap
 
 
+def _check_loudness(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    from broadcast.loudness import LoudnessError, target
+
+    try:
+        target(value)
+    except LoudnessError as exc:
+        raise click.BadParameter(str(exc).split(": ", 1)[-1]) from None
+    return value
+
+
 text_options = _apply(
     click.option("--captions/--no-captions", default=False, show_default=True,
                  help="Speak and subtitle photo captions (photo placeholders are never spoken)."),
@@ -59,6 +69,13 @@ audio_options = _apply(
     click.option("--format", "audio_format", type=click.Choice(["mp3", "wav"]), default="mp3", show_default=True,
                  help="Audio format of the bulletin and its clips."),
     click.option("--bitrate", default="128k", show_default=True, help="MP3 bitrate."),
+    click.option("--loudness", default="ebu", show_default=True, callback=_check_loudness,
+                 help="Loudness target (ITU-R BS.1770): ebu (−23 LUFS, ≤ −1 dBTP), atsc (−24 LUFS, ≤ −2 dBTP), "
+                      "web (−16 LUFS, ≤ −1 dBTP), off, or a number of LUFS. One gain for bulletin and clips."),
+    click.option("--sample-rate", type=click.Choice(["44100", "48000"]), default="48000", show_default=True,
+                 callback=lambda ctx, param, value: int(value), help="Output sample rate in Hz."),
+    click.option("--bit-depth", type=click.Choice(["16", "24"]), default="24", show_default=True,
+                 callback=lambda ctx, param, value: int(value), help="WAV bits per sample (16 is dithered)."),
 )
 
 subtitle_options = _apply()
@@ -67,8 +84,29 @@ output_options = _apply(
     click.option("-o", "--output-dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
                  help="Folder to write into; each transcript foo.txt gets DIR/foo/."),
     click.option("--overwrite", is_flag=True, help="Replace an output folder that broadcast did not write."),
-    click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors."),
+    click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors (no progress bars)."),
+    click.option("-v", "--verbose", is_flag=True, help="Also print the gain applied and every file written."),
+    click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+                 help="Transcripts produced in parallel, each in its own worker process."),
 )
+
+
+def _load_config(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
+    """Station defaults from TOML: keys are option names (as in Settings: rate, audio_format, loudness…)."""
+    from broadcast.config import ConfigError, load
+
+    try:
+        defaults = load(value, produce)
+    except ConfigError as exc:
+        _fail(str(exc))
+    own = {p.name for p in ctx.command.params}
+    ctx.default_map = {**(ctx.default_map or {}), **{k: v for k, v in defaults.items() if k in own}}
+
+
+config_option = click.option(
+    "--config", type=click.Path(path_type=Path, dir_okay=False), default=None, is_eager=True, expose_value=False,
+    callback=_load_config, help="Station defaults (TOML); without it ./broadcast.toml is read if present. "
+    "Options given here win.")
 
 
 def settings_from(options: dict[str, Any]):
@@ -90,37 +128,61 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("transcripts", nargs=-1, required=True, type=click.Path(path_type=Path))
+@config_option
 @output_options
 @voice_options
 @text_options
 @audio_options
 @subtitle_options
-def produce(transcripts: tuple[Path, ...], output_dir: Path, quiet: bool, **options: Any) -> None:
-    """Speak TRANSCRIPT(s) and write audio, clips, SRT, WebVTT and manifest.json.
+def produce(transcripts: tuple[Path, ...], output_dir: Path, quiet: bool, verbose: bool, jobs: int,
+            **options: Any) -> None:
+    """Speak TRANSCRIPT(s) and write audio, clips, SRT, WebVTT, manifest.json and preview.html.
 
-    For foo.txt this writes DIR/foo/foo.mp3, foo.srt, foo.vtt, clips/001.mp3 … and manifest.json.
-    Subtitle times are measured on the synthesized audio.
+    For foo.txt this writes DIR/foo/foo.mp3, foo.srt, foo.vtt, clips/001.mp3 …, manifest.json,
+    preview.html and waveform.png. Subtitle times are measured on the synthesized audio. A folder
+    stands for its *.txt transcripts; a failing transcript does not stop the others.
     """
-    from broadcast.pipeline import produce as run
+    import time
+
+    from broadcast import batch, console
 
     settings = settings_from(options)
-    failed = 0
-    for path in transcripts:
-        try:
-            result = run(path, output_dir, settings)
-        except BroadcastError as exc:
-            click.echo(f"broadcast: error: {exc}", err=True)
-            failed += 1
-            continue
-        except KeyboardInterrupt:
-            _fail("interrupted; nothing half-written was left in the output folder")
-        if not quiet:
-            p = result.programme
-            click.echo(
-                f"{path}: {len(p.segments)} segments, {len(p.cues)} cues, {p.duration:.1f} s of audio "
-                f"in {result.seconds:.1f} s → {result.folder}"
-            )
-    if failed:
+    try:
+        paths = batch.expand(transcripts)
+    except BroadcastError as exc:
+        _fail(str(exc))
+    started = time.perf_counter()
+    parallel = jobs > 1 and len(paths) > 1
+    show = console.show_progress(quiet)
+    bars = console.ProgressBars() if show and not parallel else None
+    overall = click.progressbar(length=len(paths), label="transcripts", file=sys.stderr) if show and parallel else None
+
+    def on_done(outcome: batch.Outcome) -> None:
+        if bars:
+            bars.close()
+        if overall:
+            overall.update(1)
+            click.echo(err=True)
+        if not outcome.ok:
+            click.echo(f"broadcast: error: {outcome.error}", err=True)
+            if verbose and outcome.detail:
+                click.echo(outcome.detail, err=True)
+        elif not quiet:
+            for line in console.summary(outcome, verbose):
+                click.echo(line)
+
+    try:
+        outcomes = batch.run(paths, output_dir, settings, jobs, bars, on_done)
+    except KeyboardInterrupt:
+        _fail("interrupted; nothing half-written was left in the output folder")
+    finally:
+        if bars:
+            bars.close()
+    if len(paths) > 1 and not quiet:
+        click.echo()
+        for line in console.table(outcomes, time.perf_counter() - started, jobs if parallel else 1):
+            click.echo(line)
+    if any(not o.ok for o in outcomes):
         sys.exit(1)
 
 
@@ -128,6 +190,7 @@ def produce(transcripts: tuple[Path, ...], output_dir: Path, quiet: bool, **opti
 @click.argument("transcript", type=click.Path(path_type=Path))
 @click.option("--srt", "srt_path", type=click.Path(path_type=Path), default=None,
               help="Also write the estimated subtitles to this SRT file.")
+@config_option
 @text_options
 def plan(transcript: Path, srt_path: Path | None, **options: Any) -> None:
     """Show segments and cues with estimated times, without synthesizing.

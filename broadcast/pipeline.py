@@ -5,6 +5,8 @@ Each stage is one function here so the flow reads top to bottom in `produce`.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -12,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
-from broadcast import __version__, audio, engines, segmenter, speech, timeline, transcript, writers
+from broadcast import __version__, audio, engines, loudness, mastering, segmenter, speech, timeline, transcript, writers
 from broadcast.engines.base import Engine, SpeechAudio
 from broadcast.errors import BroadcastError
 from broadcast.output import StagedFolder
@@ -36,6 +38,9 @@ class Settings:
     # audio
     audio_format: str = "mp3"
     bitrate: str = "128k"
+    loudness: str = "ebu"  # ebu, atsc, web, off or a number of LUFS
+    sample_rate: int = 48000
+    bit_depth: int = 24  # WAV; MP3 is encoded from a 24-bit master
     # subtitles
     subtitles: tuple[str, ...] = ("srt", "vtt")
     # output
@@ -49,6 +54,9 @@ class Result:
     programme: timeline.Programme
     files: list[Path] = field(default_factory=list)
     seconds: float = 0.0
+    loudness: loudness.Measurement | None = None  # of the written bulletin file
+    gain_db: float = 0.0
+    warnings: list[str] = field(default_factory=list)
 
 
 def plan(path: Path, settings: Settings) -> list[segmenter.Segment]:
@@ -73,26 +81,51 @@ def synthesize(
             progress("synthesis", i, len(segments))
 
 
+def master_audio(programme: timeline.Programme, settings: Settings,
+                 progress: Progress | None = None, offset_lu: float = 0.0) -> mastering.Master:
+    """The programme at the output rate and depth, at the loudness target: one gain for everything."""
+    bit_depth = settings.bit_depth if settings.audio_format == "wav" else 24
+    result = mastering.master(programme, loudness.target(settings.loudness), settings.sample_rate, bit_depth,
+                              lossy=settings.audio_format != "wav", offset_lu=offset_lu)
+    if progress:
+        progress("mastering", 1, 1)
+    return result
+
+
 def write_outputs(
     stage: Path, stem: str, programme: timeline.Programme, settings: Settings, engine: Engine, source: str,
-    progress: Progress | None = None,
-) -> None:
-    """Every file of one bulletin, written into the staging folder."""
+    progress: Progress | None = None, master: mastering.Master | None = None,
+) -> tuple[loudness.Measurement, mastering.Master]:
+    """Every file of one bulletin, written into the staging folder; returns the bulletin's measured loudness
+    and the master its audio was cut from."""
+    master = master or master_audio(programme, settings)
     ext = "." + settings.audio_format
     (stage / "clips").mkdir()
     audio_name = stem + ext
     clip_names = [f"clips/{s.segment.index:03d}{ext}" for s in programme.segments]
-    jobs = [(programme.pcm, stage / audio_name)] + [
-        (programme.clip_pcm(s), stage / name) for s, name in zip(programme.segments, clip_names)
-    ]
 
     def encode(job: tuple[bytes, Path]) -> None:
-        audio.encode(job[0], programme.sample_rate, job[1], settings.audio_format, settings.bitrate)
+        audio.encode(job[0], master.sample_rate, job[1], settings.audio_format, settings.bitrate,
+                     master.sample_width)
 
+    encode((master.pcm, stage / audio_name))
+    measured = loudness.measure_file(stage / audio_name)  # what a QC check will see
+    target = master.target
+    if target is not None and abs(target.integrated - measured.integrated) > mastering.GAIN_TOLERANCE_LU:
+        # the encoder moved the loudness (MP3's low-pass): aim the master by what it lost, once
+        master = master_audio(programme, settings, offset_lu=target.integrated - measured.integrated)
+        encode((master.pcm, stage / audio_name))
+        measured = loudness.measure_file(stage / audio_name)
+    if target is not None and measured.true_peak > target.true_peak:
+        master.warnings.append(
+            f"{audio_name} peaks at {measured.true_peak:.1f} dBTP, over the {target.true_peak:g} dBTP ceiling")
+    jobs = [(master.clip(i), stage / name) for i, name in enumerate(clip_names)]
+    if progress:
+        progress("encoding", 1, len(jobs) + 1)
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:  # ffmpeg runs as subprocesses
-        for done, _ in enumerate(pool.map(encode, jobs), start=1):
+        for done, _ in enumerate(pool.map(encode, jobs), start=2):
             if progress:
-                progress("encoding", done, len(jobs))
+                progress("encoding", done, len(jobs) + 1)
     for name in settings.subtitles:
         writer = writers.get(name)
         (stage / (stem + writer.extension)).write_text(writer.render(programme.cues), encoding="utf-8", newline="")
@@ -100,20 +133,66 @@ def write_outputs(
         manifest.render(
             programme, source=source, engine=settings.engine, voice=engine.voice, audio=audio_name,
             clip_names=clip_names,
-            extra={"engine_version": engine.version, "rate": settings.rate, "broadcast_version": __version__},
+            extra={"engine_version": engine.version, "rate": settings.rate, "broadcast_version": __version__,
+                   **audio_facts(master, measured, settings)},
+            segment_extra=[{"samples": list(span)} for span in master.spans],
         ),
         encoding="utf-8",
     )
+    return measured, master
+
+
+def audio_facts(master: mastering.Master, measured: loudness.Measurement, settings: Settings) -> dict:
+    """What manifest.json says about the delivered audio (sample spans are at `sample_rate`)."""
+    target = master.target
+    return {
+        "sample_rate": master.sample_rate,
+        "bit_depth": 8 * master.sample_width if settings.audio_format == "wav" else None,
+        "bitrate": settings.bitrate if settings.audio_format == "mp3" else None,
+        "loudness": {
+            "target": None if target is None else target.name,
+            "target_lufs": None if target is None else target.integrated,
+            "target_true_peak_dbtp": None if target is None else target.true_peak,
+            "integrated_lufs": measured.integrated,
+            "true_peak_dbtp": measured.true_peak,
+            "loudness_range_lu": measured.loudness_range,
+            "meter": "ffmpeg ebur128 (ITU-R BS.1770) on the bulletin file",
+            "gain_db": round(master.gain_db, 2),
+            "limiter_ceiling_dbfs": None if master.limiter_ceiling_db is None else round(master.limiter_ceiling_db, 2),
+            "synthesized_lufs": master.source.integrated,
+            "synthesized_true_peak_dbtp": master.source.true_peak,
+        },
+    }
 
 
 def produce(path: Path, out_dir: Path, settings: Settings, progress: Progress | None = None) -> Result:
     started = time.perf_counter()
     segments = plan(path, settings)
+    loudness.target(settings.loudness)  # a bad target fails before any synthesis
     engine = engines.create(settings.engine, settings.voice, settings.rate)
     speeches = synthesize(path, segments, engine, progress)
     programme = timeline.assemble(segments, speeches, settings.sentence_pause, settings.paragraph_pause)
+    master = master_audio(programme, settings, progress)
     target = out_dir / path.stem
     with StagedFolder(target, settings.overwrite) as stage:
-        write_outputs(stage, path.stem, programme, settings, engine, path.name, progress)
+        measured, master = write_outputs(stage, path.stem, programme, settings, engine, path.name, progress, master)
+        write_previews(stage, path.stem, programme, master, settings, engine)
         files = sorted(p.relative_to(stage) for p in stage.rglob("*") if p.is_file())
-    return Result(path, target, programme, [target / f for f in files], time.perf_counter() - started)
+    return Result(path, target, programme, [target / f for f in files], time.perf_counter() - started,
+                  measured, master.gain_db, master.warnings)
+
+
+def write_previews(stage: Path, stem: str, programme: timeline.Programme, master: mastering.Master,
+                   settings: Settings, engine: Engine) -> None:
+    """preview.html (audio, subtitles, segments, settings) and waveform.png with the cue boundaries."""
+    from broadcast import preview, waveform
+
+    waveform.write_png(stage / waveform.FILENAME, master, programme)
+    manifest_data = json.loads((stage / "manifest.json").read_text(encoding="utf-8"))
+    files = [manifest_data["audio"], *(stem + writers.get(n).extension for n in settings.subtitles),
+             "manifest.json", waveform.FILENAME]
+    (stage / preview.FILENAME).write_text(
+        preview.render(manifest_data, vtt_text=writers.get("vtt").render(programme.cues),
+                       settings=dataclasses.asdict(settings), files=files, waveform=waveform.FILENAME),
+        encoding="utf-8",
+    )

@@ -35,12 +35,16 @@ def require_chromium() -> str:
     return path
 
 
-def dump_dom(page: Path, budget_ms: int = 5000) -> str:
-    """The page's DOM after its scripts ran for `budget_ms` of virtual time."""
+def dump_dom(page: Path, budget_ms: int = 5000, file_access: bool = True) -> str:
+    """The page's DOM after its scripts ran for `budget_ms` of virtual time.
+
+    `file_access=False` opens the page as a double-clicked file is opened: other file:// URLs are
+    cross-origin to it (no fetch, no <track> from a file)."""
     exe = require_chromium()
+    flags = FLAGS if file_access else [f for f in FLAGS if f != "--allow-file-access-from-files"]
     with tempfile.TemporaryDirectory() as profile:
         proc = subprocess.run(
-            [exe, *FLAGS, f"--user-data-dir={profile}", f"--virtual-time-budget={budget_ms}", "--dump-dom",
+            [exe, *flags, f"--user-data-dir={profile}", f"--virtual-time-budget={budget_ms}", "--dump-dom",
              page.resolve().as_uri()],
             capture_output=True, timeout=120, check=False,
         )

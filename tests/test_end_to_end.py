@@ -93,8 +93,12 @@ def test_wav_and_captions(bulletin, tmp_path):
     kinds = [s["kind"] for s in m["segments"]]
     n_captions = sum(b.kind == "caption" for b in transcript.read(bulletin).blocks)
     assert kinds.count("caption") == n_captions > 0 and kinds[-1] == "source"
-    pcm, rate = audio.read_wav(folder / m["audio"])
-    assert len(pcm) / 2 / rate == pytest.approx(m["duration"], abs=1e-3)
+    frames, rate, width = audio.wav_info(folder / m["audio"])
+    assert (rate, width, m["sample_rate"], m["bit_depth"]) == (48000, 3, 48000, 24)
+    assert frames / rate == pytest.approx(m["duration"], abs=1e-3)
+    bulletin_pcm, _ = audio.read_wav(folder / m["audio"])
     for seg in m["segments"]:
-        clip, rate = audio.read_wav(folder / seg["clip"])
-        assert len(clip) / 2 / rate == pytest.approx(seg["end"] - seg["start"], abs=1e-3)
+        first, last = seg["samples"]
+        assert first / rate == pytest.approx(seg["start"], abs=1e-3) and last / rate == pytest.approx(seg["end"], abs=1e-3)
+        clip, _ = audio.read_wav(folder / seg["clip"])
+        assert clip == bulletin_pcm[first * width : last * width]  # sample-exact cut of the bulletin

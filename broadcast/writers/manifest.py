@@ -9,7 +9,8 @@ from broadcast.timeline import Programme
 
 
 def render(programme: Programme, *, source: str, engine: str, voice: str, audio: str,
-           clip_names: list[str], extra: dict[str, Any] | None = None) -> str:
+           clip_names: list[str], extra: dict[str, Any] | None = None,
+           segment_extra: list[dict[str, Any]] | None = None) -> str:
     data: dict[str, Any] = {
         "source": source,
         "engine": engine,
@@ -26,12 +27,14 @@ def render(programme: Programme, *, source: str, engine: str, voice: str, audio:
                 "start": round(seg.start, 3),
                 "end": round(seg.end, 3),
                 "clip": clip,
+                **(more or {}),
                 "cues": [
                     {"start": round(c.start, 3), "end": round(c.end, 3), "text": c.text, "lines": list(c.lines)}
                     for c in seg.cues
                 ],
             }
-            for seg, clip in zip(programme.segments, clip_names, strict=True)
+            for seg, clip, more in zip(programme.segments, clip_names,
+                                       segment_extra or [None] * len(clip_names), strict=True)
         ],
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,111 @@
+"""Several transcripts in one run: folders expand to their *.txt files, `jobs` worker processes (eSpeak keeps
+its state in process globals, so parallel synthesis needs processes), a failing transcript does not stop
+the others, and every transcript ends as an `Outcome` for the summary table."""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+import traceback
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from broadcast.errors import BroadcastError
+from broadcast.pipeline import Progress, Settings, produce
+
+
+class BatchError(BroadcastError):
+    pass
+
+
+@dataclass
+class Outcome:
+    source: Path
+    error: str | None = None
+    folder: Path | None = None
+    duration: float = 0.0
+    segments: int = 0
+    cues: int = 0
+    files: list[Path] = field(default_factory=list)
+    integrated: float | None = None  # LUFS of the written bulletin
+    true_peak: float | None = None  # dBTP
+    gain_db: float = 0.0
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+    detail: str = ""  # a traceback for unexpected failures, shown with -v
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def expand(paths: Iterable[Path]) -> list[Path]:
+    """Transcripts named on the command line; a folder stands for its *.txt files (sorted, not recursive)."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix.lower() == ".txt" and p.is_file())
+            if not found:
+                raise BatchError(f"{path}: folder holds no .txt transcripts")
+            out.extend(found)
+        else:
+            out.append(path)
+    return out
+
+
+def produce_one(path: Path, out_dir: Path, settings: Settings, progress: Progress | None = None) -> Outcome:
+    """One transcript, never raising: errors become the outcome's `error` (one line)."""
+    started = time.perf_counter()
+    try:
+        result = produce(path, out_dir, settings, progress)
+    except BroadcastError as exc:
+        return Outcome(path, error=str(exc), seconds=time.perf_counter() - started)
+    except Exception as exc:  # a bug must not stop the other transcripts; -v shows the traceback
+        return Outcome(path, error=f"{path}: unexpected {type(exc).__name__}: {exc}",
+                       seconds=time.perf_counter() - started, detail=traceback.format_exc())
+    p = result.programme
+    return Outcome(
+        path, folder=result.folder, duration=p.duration, segments=len(p.segments), cues=len(p.cues),
+        files=result.files, integrated=result.loudness.integrated if result.loudness else None,
+        true_peak=result.loudness.true_peak if result.loudness else None, gain_db=result.gain_db,
+        seconds=result.seconds, warnings=result.warnings,
+    )
+
+
+def run(paths: list[Path], out_dir: Path, settings: Settings, jobs: int = 1,
+        progress: Progress | None = None, on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+    """Produce every transcript; outcomes in the order given. Two transcripts with the same name would
+    write the same folder, so the later one fails instead."""
+    outcomes: dict[int, Outcome] = {}
+    seen: dict[str, Path] = {}
+    todo: list[int] = []
+
+    def finish(i: int, outcome: Outcome) -> None:
+        outcomes[i] = outcome
+        if on_done:
+            on_done(outcome)
+
+    for i, path in enumerate(paths):
+        first = seen.setdefault(path.stem, path)
+        if first is not path:
+            finish(i, Outcome(path, error=f"{path}: same output folder {out_dir / path.stem} as {first}"))
+        else:
+            todo.append(i)
+
+    if jobs <= 1 or len(todo) <= 1:
+        for i in todo:
+            finish(i, produce_one(paths[i], out_dir, settings, progress))
+    else:
+        # spawn: a fresh interpreter per worker, each loading its own eSpeak (no forked library state)
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=context) as pool:
+            futures = {pool.submit(produce_one, paths[i], out_dir, settings): i for i in todo}
+            try:
+                for future in as_completed(futures):
+                    finish(futures[future], future.result())
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+    return [outcomes[i] for i in range(len(paths))]

@@ -1,0 +1,81 @@
+"""What `produce` prints: progress bars on stderr (only on a terminal, never with --quiet), a short summary
+per bulletin, a table for a batch, and details with -v."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, Sequence
+
+import click
+
+from broadcast.batch import Outcome
+
+STAGE_LABELS = {"synthesis": "synthesizing", "mastering": "mastering", "encoding": "encoding"}
+
+
+class ProgressBars:
+    """A `pipeline.Progress` callback drawing one click progress bar per stage."""
+
+    def __init__(self, prefix: str = "") -> None:
+        self.prefix = prefix
+        self.stage: str | None = None
+        self.bar: Any = None
+        self.done = 0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != self.stage:
+            self.close()
+            label = f"{self.prefix}{STAGE_LABELS.get(stage, stage):<13}"
+            self.bar = click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True, width=30)
+            self.bar.__enter__()
+            self.stage, self.done = stage, 0
+        self.bar.update(done - self.done)
+        self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+        self.bar, self.stage = None, None
+
+
+def show_progress(quiet: bool) -> bool:
+    return not quiet and sys.stderr.isatty()
+
+
+def _level(o: Outcome) -> str:
+    if o.integrated is None:
+        return "–"
+    return f"{o.integrated:.1f} LUFS, {o.true_peak:.1f} dBTP"
+
+
+def summary(o: Outcome, verbose: bool) -> list[str]:
+    """A few lines for one produced bulletin."""
+    lines = [
+        f"{o.source}: {o.duration:.1f} s of audio, {o.segments} segments, {o.cues} cues, {_level(o)}; "
+        f"{len(o.files)} files written to {o.folder} in {o.seconds:.1f} s"
+    ]
+    if verbose:
+        lines.append(f"  gain {o.gain_db:+.2f} dB for the whole bulletin and its clips")
+        lines += [f"  {f}" for f in o.files]
+    lines += [f"  warning: {w}" for w in o.warnings]
+    return lines
+
+
+def table(outcomes: Sequence[Outcome], seconds: float, jobs: int) -> list[str]:
+    """The batch summary: one row per transcript, then totals."""
+    rows = [("transcript", "status", "audio", "segments", "cues", "loudness", "time", "note")]
+    for o in outcomes:
+        if o.ok:
+            note = f"{len(o.warnings)} warning{'s' if len(o.warnings) != 1 else ''}" if o.warnings else ""
+            rows.append((o.source.name, "ok", f"{o.duration:.1f} s", str(o.segments), str(o.cues), _level(o),
+                         f"{o.seconds:.1f} s", note))
+        else:
+            reason = (o.error or "").removeprefix(f"{o.source}: ")
+            rows.append((o.source.name, "FAILED", "", "", "", "", f"{o.seconds:.1f} s", reason))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    failed = sum(not o.ok for o in outcomes)
+    lines.append(f"{len(outcomes) - failed} of {len(outcomes)} produced, {failed} failed, "
+                 f"in {seconds:.1f} s with {jobs} job{'s' if jobs != 1 else ''}")
+    return lines

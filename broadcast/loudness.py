@@ -1,0 +1,104 @@
+"""Loudness targets and BS.1770 measurement with ffmpeg's own `ebur128` meter.
+
+The meter is the one broadcasters check deliveries with, so what we record in manifest.json is what a
+QC check with `ffmpeg -af ebur128=peak=true` reports on the file we wrote.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from broadcast import audio
+from broadcast.errors import BroadcastError
+
+
+class LoudnessError(BroadcastError):
+    pass
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    integrated: float  # LUFS
+    true_peak: float  # dBTP ceiling
+
+
+# presets: EBU R128, ATSC A/85, and the common web/podcast level
+PRESETS: dict[str, Target] = {
+    "ebu": Target("ebu", -23.0, -1.0),
+    "atsc": Target("atsc", -24.0, -2.0),
+    "web": Target("web", -16.0, -1.0),
+}
+OFF = "off"
+LUFS_RANGE = (-40.0, -5.0)
+
+
+def target(spec: str | float) -> Target | None:
+    """`ebu`, `atsc`, `web`, `off` (None: leave levels alone) or a number of LUFS (ceiling −1 dBTP)."""
+    text = str(spec).strip().lower()
+    if text == OFF:
+        return None
+    if text in PRESETS:
+        return PRESETS[text]
+    try:
+        lufs = float(text.removesuffix("lufs").strip())
+    except ValueError:
+        raise LoudnessError(
+            f"loudness {spec!r}: use ebu, atsc, web, off or a number of LUFS such as -23"
+        ) from None
+    if not LUFS_RANGE[0] <= lufs <= LUFS_RANGE[1]:
+        raise LoudnessError(f"loudness {spec!r}: a target must lie between {LUFS_RANGE[0]:g} and {LUFS_RANGE[1]:g} LUFS")
+    return Target(f"{lufs:g} LUFS", lufs, -1.0)
+
+
+@dataclass(frozen=True)
+class Measurement:
+    integrated: float  # LUFS (−70 and below: silence)
+    true_peak: float  # dBTP
+    loudness_range: float  # LU
+
+
+_SUMMARY = re.compile(
+    r"Integrated loudness:\s*I:\s*(?P<i>-?[\d.]+|-inf) LUFS.*?"
+    r"Loudness range:\s*LRA:\s*(?P<lra>-?[\d.]+) LU.*?"
+    r"True peak:\s*Peak:\s*(?P<tp>-?[\d.]+|-inf) dBFS",
+    re.S,
+)
+
+
+def _number(text: str) -> float:
+    return float("-inf") if text == "-inf" else float(text)
+
+
+def parse_summary(stderr: str) -> Measurement:
+    match = None
+    for match in _SUMMARY.finditer(stderr):
+        pass  # the last summary is the whole input's
+    if match is None:
+        raise LoudnessError("ffmpeg's ebur128 meter printed no summary")
+    return Measurement(_number(match["i"]), _number(match["tp"]), _number(match["lra"]))
+
+
+def _meter(args: list[str], data: bytes | None) -> Measurement:
+    proc = subprocess.run(
+        [audio.ffmpeg_exe(), "-hide_banner", "-nostats", *args,
+         "-af", "ebur128=peak=true:framelog=quiet", "-f", "null", "-"],
+        input=data, capture_output=True, check=False,
+    )
+    text = proc.stderr.decode("utf-8", "replace")
+    if proc.returncode != 0:
+        raise LoudnessError(f"ffmpeg could not measure loudness: {text.strip().splitlines()[-1:]}")
+    return parse_summary(text)
+
+
+def measure_pcm(pcm: bytes, sample_rate: int, sample_width: int) -> Measurement:
+    """Integrated loudness and true peak of raw mono little-endian PCM."""
+    return _meter(["-f", f"s{8 * sample_width}le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0"], pcm)
+
+
+def measure_file(path: Path) -> Measurement:
+    """Integrated loudness and true peak of an audio file, as a QC check would measure it."""
+    return _meter(["-i", str(path)], None)

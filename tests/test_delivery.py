@@ -1,0 +1,100 @@
+"""Delivered audio measured with ffmpeg's own ebur128 meter (parsed here, independently of broadcast's
+parser): loudness targets, true-peak ceilings, sample rates and bit depths, one gain for bulletin and clips."""
+
+import json
+import re
+import subprocess
+
+import pytest
+from click.testing import CliRunner
+
+from broadcast import audio, loudness, mastering, timeline
+from broadcast.cli import cli
+from broadcast.errors import BroadcastError
+
+
+def ebur128(path):
+    """(integrated LUFS, true peak dBTP) as `ffmpeg -af ebur128=peak=true` reports them."""
+    err = subprocess.run([audio.ffmpeg_exe(), "-hide_banner", "-nostats", "-i", str(path), "-af",
+                          "ebur128=peak=true", "-f", "null", "-"], capture_output=True, check=True).stderr.decode()
+    summary = err[err.rindex("Summary:"):]
+    integrated = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))
+    peak = float(re.search(r"True peak:\s+Peak:\s+(-?[\d.]+) dBFS", summary).group(1))
+    return integrated, peak
+
+
+def produce(bulletin, out, *options):
+    result = CliRunner().invoke(cli, ["produce", str(bulletin), "-o", str(out), "-q", *options])
+    assert result.exit_code == 0, result.output
+    folder = out / bulletin.stem
+    return folder, json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+
+
+def test_default_mp3_meets_ebu_r128(bulletin, tmp_path):
+    folder, m = produce(bulletin, tmp_path)
+    integrated, peak = ebur128(folder / m["audio"])
+    assert integrated == pytest.approx(-23.0, abs=0.5) and peak <= -1.0
+    level = m["loudness"]
+    assert level["target"] == "ebu" and level["integrated_lufs"] == pytest.approx(integrated, abs=0.1)
+    assert level["true_peak_dbtp"] == pytest.approx(peak, abs=0.1)
+    assert m["sample_rate"] == 48000 and m["bitrate"] == "128k"
+    assert level["synthesized_true_peak_dbtp"] > -1.0  # eSpeak alone would not have been deliverable
+
+
+@pytest.mark.parametrize("options, lufs, ceiling, rate, width", [
+    (["--format", "wav"], -23.0, -1.0, 48000, 3),
+    (["--format", "wav", "--bit-depth", "16", "--loudness", "atsc", "--sample-rate", "44100"], -24.0, -2.0, 44100, 2),
+    (["--format", "wav", "--loudness", "web"], -16.0, -1.0, 48000, 3),  # needs the limiter
+    (["--format", "wav", "--loudness", "-20"], -20.0, -1.0, 48000, 3),
+])
+def test_wav_targets(options, lufs, ceiling, rate, width, tmp_path):
+    from conftest import SAMPLE
+
+    folder, m = produce(SAMPLE, tmp_path, *options)
+    integrated, peak = ebur128(folder / m["audio"])
+    assert integrated == pytest.approx(lufs, abs=0.5) and peak <= ceiling
+    frames, got_rate, got_width = audio.wav_info(folder / m["audio"])
+    assert (got_rate, got_width, m["bit_depth"]) == (rate, width, 8 * width)
+    bulletin_pcm, _ = audio.read_wav(folder / m["audio"])
+    for seg in m["segments"]:  # the clips carry the bulletin's gain: they are its very samples
+        first, last = seg["samples"]
+        assert audio.read_wav(folder / seg["clip"])[0] == bulletin_pcm[first * width : last * width]
+
+
+def test_loudness_off_keeps_the_synthesized_level(tmp_path):
+    from conftest import SAMPLE
+
+    folder, m = produce(SAMPLE, tmp_path, "--format", "wav", "--loudness", "off")
+    assert m["loudness"]["gain_db"] == 0 and m["loudness"]["target"] is None
+    assert ebur128(folder / m["audio"])[0] == pytest.approx(m["loudness"]["synthesized_lufs"], abs=0.3)
+
+
+def test_targets():
+    assert loudness.target("EBU") == loudness.Target("ebu", -23.0, -1.0)
+    assert loudness.target("atsc").true_peak == -2.0 and loudness.target("web").integrated == -16.0
+    assert loudness.target("-18.5").integrated == -18.5 and loudness.target("off") is None
+    for bad in ("loud", "-80", "3"):
+        with pytest.raises(BroadcastError):
+            loudness.target(bad)
+
+
+def test_bad_loudness_is_a_usage_error(tmp_path):
+    from conftest import SAMPLE
+
+    result = CliRunner().invoke(cli, ["produce", str(SAMPLE), "-o", str(tmp_path), "--loudness", "loud"])
+    assert result.exit_code == 2 and "--loudness" in result.output and not any(tmp_path.iterdir())
+
+
+def test_silence_is_left_alone_with_a_warning():
+    programme = timeline.Programme(audio.silence(22050 * 3), 22050, ())
+    master = mastering.master(programme, loudness.target("ebu"))
+    assert master.gain_db == 0 and master.warnings and "silent" in master.warnings[0]
+    assert master.n_samples == 48000 * 3 and master.sample_width == 3
+
+
+def test_parse_summary_takes_the_last_summary():
+    text = ("Summary:\n  Integrated loudness:\n    I:  -30.0 LUFS\n  Loudness range:\n    LRA:  1.0 LU\n"
+            "  True peak:\n    Peak:  -9.0 dBFS\n"
+            "Summary:\n  Integrated loudness:\n    I:  -23.1 LUFS\n    Threshold: -33 LUFS\n"
+            "  Loudness range:\n    LRA:  2.2 LU\n  True peak:\n    Peak:  -3.8 dBFS\n")
+    assert loudness.parse_summary(text) == loudness.Measurement(-23.1, -3.8, 2.2)
