@@ -42,7 +42,7 @@ class StagedFolder:
                 )
         try:
             parent.mkdir(parents=True, exist_ok=True)
-            self._lock = _FolderLock(parent / f".{self.target.name}.lock")
+            self._lock = _FolderLock(_lock_path(self.target))
             self._lock.acquire(self.target)
             for leftover in parent.glob(f".{self.target.name}.partial-*"):
                 shutil.rmtree(leftover, ignore_errors=True)
@@ -99,8 +99,18 @@ def _restore_or_remove(old: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def _lock_path(target: Path) -> Path:
+    """Lock files live in the temporary folder, keyed by the target's absolute path, not beside the output."""
+    import hashlib
+
+    key = hashlib.sha256(str(target.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    folder = Path(tempfile.gettempdir()) / "broadcast-locks"
+    folder.mkdir(exist_ok=True)
+    return folder / f"{key}.lock"
+
+
 class _FolderLock:
-    """An exclusive, non-blocking lock on a small hidden file beside the target (released on exit or death)."""
+    """An exclusive, non-blocking lock on a small file (released on exit or when the process dies)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
