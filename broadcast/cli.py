@@ -51,6 +51,15 @@ voice_options = _apply(
                  help="Voice: espeak (offline, eSpeak NG) or gtts (Google, needs internet)."),
     click.option("--voice", default=None, help="Engine voice: for espeak vi, vi-VN-x-central or vi-VN-x-south; "
                  "for gtts a language code (vi).  [default: vi]"),
+    click.option("--concurrency", type=click.IntRange(1, 16), default=4, show_default=True,
+                 help="Requests in flight at once for online engines (gtts)."),
+    click.option("--fallback", type=click.Choice(["espeak"]), default=None,
+                 help="When the engine fails (e.g. offline), speak the remaining sentences with this voice."),
+    click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+                 help="Folder of synthesized sentences reused by reruns "
+                      "[default: $BROADCAST_CACHE_DIR or the user cache folder]."),
+    click.option("--cache/--no-cache", default=True, show_default=True,
+                 help="Reuse and keep synthesized sentences (--no-cache synthesizes everything afresh)."),
 )
 
 audio_options = _apply(
@@ -116,10 +125,21 @@ def produce(transcripts: tuple[Path, ...], output_dir: Path, quiet: bool, **opti
             p = result.programme
             click.echo(
                 f"{path}: {len(p.segments)} segments, {len(p.cues)} cues, {p.duration:.1f} s of audio "
-                f"in {result.seconds:.1f} s → {result.folder}"
+                f"in {result.seconds:.1f} s → {result.folder}{_sources(result.synthesis_log, len(p.segments))}"
             )
     if failed:
         sys.exit(1)
+
+
+def _sources(log: Any, total: int) -> str:
+    """Where the speech came from, when not all from the engine just now."""
+    notes = []
+    if log.cached:
+        notes.append(f"{len(log.cached)} of {total} from cache")
+    if log.fallback:
+        notes.append(f"{log.fallback_engine} fallback for {len(log.fallback)} of {total} segments "
+                     f"({log.fallback_cause})")
+    return f" ({'; '.join(notes)})" if notes else ""
 
 
 @cli.command()

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
-from broadcast import __version__, audio, engines, segmenter, speech, timeline, transcript, writers
+from broadcast import __version__, audio, engines, segmenter, speech, synthesis, timeline, transcript, writers
+from broadcast.cache import SegmentCache
 from broadcast.engines.base import Engine, SpeechAudio
 from broadcast.errors import BroadcastError
 from broadcast.output import StagedFolder
@@ -32,6 +33,10 @@ class Settings:
     # voice
     engine: str = "espeak"
     voice: str | None = None
+    concurrency: int = 4
+    fallback: str | None = None
+    cache: bool = True
+    cache_dir: Path | None = None
     # audio
     audio_format: str = "mp3"
     bitrate: str = "128k"
@@ -48,6 +53,7 @@ class Result:
     programme: timeline.Programme
     files: list[Path] = field(default_factory=list)
     seconds: float = 0.0
+    synthesis_log: synthesis.SynthesisLog = field(default_factory=synthesis.SynthesisLog)
 
 
 def plan(path: Path, settings: Settings) -> list[segmenter.Segment]:
@@ -60,21 +66,21 @@ def plan(path: Path, settings: Settings) -> list[segmenter.Segment]:
 
 
 def synthesize(
-    path: Path, segments: Sequence[segmenter.Segment], engine: Engine, progress: Progress | None = None
+    path: Path, segments: Sequence[segmenter.Segment], engine: Engine, progress: Progress | None = None,
+    cache: SegmentCache | None = None, fallback: Callable[[], Engine] | None = None,
+    log: synthesis.SynthesisLog | None = None,
 ) -> Iterator[SpeechAudio]:
-    """Speech for each segment, in order; a failure names the sentence."""
-    for i, seg in enumerate(segments, start=1):
-        try:
-            yield engine.synthesize([c.speech for c in seg.cues])
-        except BroadcastError as exc:
-            raise BroadcastError(f"{path}: sentence {seg.index}: {exc}") from None
-        if progress:
-            progress("synthesis", i, len(segments))
+    """Speech for each segment, in order (cached, concurrent where the engine can); a failure names the sentence."""
+    return synthesis.synthesize(path, segments, engine, cache, fallback, progress, log)
+
+
+def open_cache(settings: Settings) -> SegmentCache | None:
+    return SegmentCache(settings.cache_dir) if settings.cache else None
 
 
 def write_outputs(
     stage: Path, stem: str, programme: timeline.Programme, settings: Settings, engine: Engine, source: str,
-    progress: Progress | None = None,
+    progress: Progress | None = None, log: synthesis.SynthesisLog | None = None,
 ) -> None:
     """Every file of one bulletin, written into the staging folder."""
     ext = "." + settings.audio_format
@@ -99,20 +105,33 @@ def write_outputs(
         manifest.render(
             programme, source=source, engine=settings.engine, voice=engine.voice, audio=audio_name,
             clip_names=clip_names,
-            extra={"engine_version": engine.version, "rate": settings.rate, "broadcast_version": __version__},
+            extra={"engine_version": engine.version, "rate": settings.rate, "broadcast_version": __version__,
+                   "fallback": fallback_record(log)},
         ),
         encoding="utf-8",
     )
 
 
+def fallback_record(log: synthesis.SynthesisLog | None) -> dict | None:
+    """The manifest's account of a fallback voice: which engine, for which segments, and why (None if unused)."""
+    if log is None or not log.fallback:
+        return None
+    return {"engine": log.fallback_engine, "segments": log.fallback, "cause": log.fallback_cause}
+
+
 def produce(path: Path, out_dir: Path, settings: Settings, progress: Progress | None = None) -> Result:
     started = time.perf_counter()
     segments = plan(path, settings)
-    engine = engines.create(settings.engine, settings.voice, settings.rate)
-    speeches = synthesize(path, segments, engine, progress)
+    engine = engines.create(settings.engine, settings.voice, settings.rate, concurrency=settings.concurrency)
+    fallback = settings.fallback
+    log = synthesis.SynthesisLog()
+    speeches = synthesize(
+        path, segments, engine, progress, open_cache(settings),
+        (lambda: engines.create(fallback, None, settings.rate)) if fallback else None, log,
+    )
     programme = timeline.assemble(segments, speeches, settings.sentence_pause, settings.paragraph_pause)
     target = out_dir / path.stem
     with StagedFolder(target, settings.overwrite) as stage:
-        write_outputs(stage, path.stem, programme, settings, engine, path.name, progress)
+        write_outputs(stage, path.stem, programme, settings, engine, path.name, progress, log)
         files = sorted(p.relative_to(stage) for p in stage.rglob("*") if p.is_file())
-    return Result(path, target, programme, [target / f for f in files], time.perf_counter() - started)
+    return Result(path, target, programme, [target / f for f in files], time.perf_counter() - started, log)
