@@ -20,7 +20,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Sequence
 
-from broadcast import audio
+from broadcast import audio, segmenter
 from broadcast.engines.base import EngineError, SpeechAudio
 from broadcast.errors import BroadcastError
 
@@ -29,11 +29,6 @@ MAX_CHARS = 100  # what the endpoint accepts per request
 PART_GAP = 0.12  # Google ends each reply abruptly; a short gap keeps joined parts from running together
 ENDPOINT = "https://translate.google.{tld}/_/TranslateWebserverUi/data/batchexecute"
 DEFAULT_CONCURRENCY = 4
-
-# Where a chunk may end, strongest pause first: after a sentence mark, after ; or :, after a comma, and
-# last between words. A mark counts only when a space follows, so 1.200, 3,5 and 12:30 are never cut.
-CUT_CLASSES: tuple[str, ...] = (r"[.!?…]+[\"”’)]*\s", r"[;:]\s", r",\s", r"\s")
-
 
 @dataclass(frozen=True)
 class RetryPolicy:
@@ -68,28 +63,45 @@ class TransportStats:
 
 
 def split_for_google(text: str, limit: int = MAX_CHARS) -> list[str]:
-    """Chunks of at most `limit` characters, cut at the strongest pause that fits, never inside a word.
+    """Chunks of at most `limit` characters, cut where our cues are cut (segmenter's break costs: after a
+    sentence mark, ; or :, a comma, before a conjunction; never after a number or inside a name) and
+    never inside a word. Each cut is an audible pause, so the cheapest set of cuts wins.
 
     A single word longer than `limit` (a URL, say) is sent whole rather than cut.
     """
-    chunks: list[str] = []
-    rest = " ".join(text.split())
-    while len(rest) > limit:
-        window = rest[: limit + 1]  # a cut may sit on the space just past the limit
-        cut = None
-        for pattern in CUT_CLASSES:
-            ends = [m.end() for m in re.finditer(pattern, window)]
-            if ends:
-                cut = ends[-1]
+    words = text.split()
+    if len(" ".join(words)) <= limit:
+        return [" ".join(words)] if words else []
+    n = len(words)
+    inf = float("inf")
+    # best[i]: (cost, start of the last chunk) for words[:i]
+    best: list[tuple[float, int]] = [(0.0, 0)] + [(inf, 0)] * n
+    for i in range(1, n + 1):
+        cut_cost = _cut_cost(words, i) if i < n else 0.0
+        length = -1
+        for j in range(i - 1, -1, -1):
+            length += len(words[j]) + 1
+            if length > limit and j < i - 1:
                 break
-        if cut is None:  # one word longer than the limit
-            space = rest.find(" ")
-            cut = len(rest) if space < 0 else space + 1
-        chunks.append(rest[:cut].strip())
-        rest = rest[cut:].strip()
-    if rest:
-        chunks.append(rest)
-    return chunks
+            cost = best[j][0] + segmenter.CUE_COST + cut_cost
+            if cost < best[i][0]:
+                best[i] = (cost, j)
+    chunks: list[str] = []
+    i = n
+    while i > 0:
+        j = best[i][1]
+        chunks.append(" ".join(words[j:i]))
+        i = j
+    return chunks[::-1]
+
+
+def _cut_cost(words: list[str], k: int) -> float:
+    """The segmenter's cost of a break before words[k], except that a conjunction or preposition is a fair
+    place to pause even after a number ("năm 2024 | và"): a request boundary must fall somewhere."""
+    cost = segmenter._gap_cost(words, k)
+    if words[k].lower() in segmenter.CONJUNCTIONS_AND_PREPOSITIONS:
+        cost = min(cost, segmenter.BREAK_BEFORE_WORD)
+    return cost
 
 
 class GoogleTranslateClient:
