@@ -202,7 +202,7 @@ def test_eighteen_joined_chunks_do_not_drift(tagged, tolerance):
     chunk = tone_mp3(0.5, tagged=tagged)
     naive = len(audio.decode_mp3(chunk * 18, SAMPLE_RATE)) / 2 / SAMPLE_RATE  # what gTTS's joined MP3 gives
     assert naive - 9.0 > 0.5
-    trimmed = sum(len(audio.decode_mp3_gapless(chunk, SAMPLE_RATE)) for _ in range(18)) / 2 / SAMPLE_RATE
+    trimmed = 18 * len(audio.decode_mp3_gapless(chunk, SAMPLE_RATE)) / 2 / SAMPLE_RATE  # chunks decoded alone
     assert abs(trimmed - 9.0) < tolerance
 
 
