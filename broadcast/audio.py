@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import subprocess
+import tempfile
 import wave
+from dataclasses import dataclass
 from pathlib import Path
 
 from broadcast.errors import BroadcastError
@@ -90,6 +92,63 @@ def decode_mp3(data: bytes, sample_rate: int) -> bytes:
     if proc.returncode != 0 or not proc.stdout:
         raise AudioError(f"cannot decode MP3 ({_last_line(proc.stderr)})")
     return proc.stdout
+
+
+# LAME's default encoder delay (576) plus the MP3 decoder's delay (529), in samples at the stream's own rate:
+# the silence every MP3 starts with when it carries no gapless (Xing/Info + LAME) tag to say so.
+MP3_START_DELAY = 576 + 529
+_MP3_RATES = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}  # by version bits
+
+
+@dataclass(frozen=True)
+class Mp3Stream:
+    sample_rate: int
+    gapless_tag: bool  # an Xing/Info frame: ffmpeg trims the encoder delay and padding itself
+
+
+def mp3_stream(data: bytes) -> Mp3Stream | None:
+    """The first MPEG audio frame's sample rate and whether it is a gapless info frame (None: not MP3)."""
+    i = 0
+    if data[:3] == b"ID3" and len(data) >= 10:  # ID3v2: 10-byte header, syncsafe size, optional footer
+        size = (data[6] & 0x7F) << 21 | (data[7] & 0x7F) << 14 | (data[8] & 0x7F) << 7 | (data[9] & 0x7F)
+        i = 10 + size + (10 if data[5] & 0x10 else 0)
+    while i + 4 <= len(data):
+        if data[i] == 0xFF and data[i + 1] & 0xE0 == 0xE0:
+            version = (data[i + 1] >> 3) & 3
+            rate_index = (data[i + 2] >> 2) & 3
+            if version != 1 and rate_index != 3 and (data[i + 1] >> 1) & 3 == 1:  # layer III
+                mono = (data[i + 3] >> 6) == 3
+                side_info = (17 if mono else 32) if version == 3 else (9 if mono else 17)
+                tag = data[i + 4 + side_info : i + 8 + side_info]
+                return Mp3Stream(_MP3_RATES[version][rate_index], tag in (b"Xing", b"Info"))
+        i += 1
+    return None
+
+
+def decode_mp3_gapless(data: bytes, sample_rate: int) -> bytes:
+    """MP3 bytes → PCM without the encoder's leading delay and (when tagged) trailing padding.
+
+    Chunks decoded this way can be joined without drift. ffmpeg honours a LAME gapless tag only when it can
+    seek, so the bytes go through a temporary file; untagged streams get the standard delay cut here.
+    """
+    stream = mp3_stream(data)
+    if stream is None:
+        raise AudioError("cannot decode MP3 (no MPEG audio frame found)")
+    with tempfile.TemporaryDirectory(prefix="broadcast-mp3-") as folder:
+        path = Path(folder) / "chunk.mp3"
+        path.write_bytes(data)
+        proc = subprocess.run(
+            [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-i", str(path),
+             "-f", "s16le", "-ac", "1", "-ar", str(sample_rate), "pipe:1"],
+            capture_output=True, check=False,
+        )
+    if proc.returncode != 0 or not proc.stdout:
+        raise AudioError(f"cannot decode MP3 ({_last_line(proc.stderr)})")
+    pcm = proc.stdout
+    if not stream.gapless_tag:
+        skip = round(MP3_START_DELAY * sample_rate / stream.sample_rate)
+        pcm = pcm[2 * skip :]
+    return pcm
 
 
 def encode(pcm: bytes, sample_rate: int, path: Path, fmt: str, bitrate: str = "128k",

@@ -34,6 +34,7 @@ class Outcome:
     gain_db: float = 0.0
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    sources: str = ""  # where the speech came from when not all from the engine just now (cache, fallback)
     detail: str = ""  # a traceback for unexpected failures, shown with -v
 
     @property
@@ -70,8 +71,19 @@ def produce_one(path: Path, out_dir: Path, settings: Settings, progress: Progres
         path, folder=result.folder, duration=p.duration, segments=len(p.segments), cues=len(p.cues),
         files=result.files, integrated=result.loudness.integrated if result.loudness else None,
         true_peak=result.loudness.true_peak if result.loudness else None, gain_db=result.gain_db,
-        seconds=result.seconds, warnings=result.warnings,
+        seconds=result.seconds, warnings=result.warnings, sources=sources_note(result.synthesis_log, len(p.segments)),
     )
+
+
+def sources_note(log, total: int) -> str:
+    """"3 of 9 from cache; espeak fallback for 6 of 9 segments (cause)", or "" when all came from the engine."""
+    notes = []
+    if log.cached:
+        notes.append(f"{len(log.cached)} of {total} from cache")
+    if log.fallback:
+        notes.append(f"{log.fallback_engine} fallback for {len(log.fallback)} of {total} segments "
+                     f"({log.fallback_cause})")
+    return "; ".join(notes)
 
 
 def run(paths: list[Path], out_dir: Path, settings: Settings, jobs: int = 1,

@@ -63,6 +63,15 @@ voice_options = _apply(
                  help="Voice: espeak (offline, eSpeak NG) or gtts (Google, needs internet)."),
     click.option("--voice", default=None, help="Engine voice: for espeak vi, vi-VN-x-central or vi-VN-x-south; "
                  "for gtts a language code (vi).  [default: vi]"),
+    click.option("--concurrency", type=click.IntRange(1, 16), default=4, show_default=True,
+                 help="Requests in flight at once for online engines (gtts)."),
+    click.option("--fallback", type=click.Choice(["espeak"]), default=None,
+                 help="When the engine fails (e.g. offline), speak the remaining sentences with this voice."),
+    click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+                 help="Folder of synthesized sentences reused by reruns "
+                      "[default: $BROADCAST_CACHE_DIR or the user cache folder]."),
+    click.option("--cache/--no-cache", default=True, show_default=True,
+                 help="Reuse and keep synthesized sentences (--no-cache synthesizes everything afresh)."),
 )
 
 audio_options = _apply(

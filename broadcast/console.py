@@ -52,7 +52,7 @@ def summary(o: Outcome, verbose: bool) -> list[str]:
     """A few lines for one produced bulletin."""
     lines = [
         f"{o.source}: {o.duration:.1f} s of audio, {o.segments} segments, {o.cues} cues, {_level(o)}; "
-        f"{len(o.files)} files written to {o.folder} in {o.seconds:.1f} s"
+        f"{len(o.files)} files written to {o.folder} in {o.seconds:.1f} s" + (f" ({o.sources})" if o.sources else "")
     ]
     if verbose:
         lines.append(f"  gain {o.gain_db:+.2f} dB for the whole bulletin and its clips")

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
-from broadcast import __version__, audio, engines, loudness, mastering, segmenter, speech, timeline, transcript, writers
+from broadcast import __version__, audio, engines, loudness, mastering, segmenter, speech, synthesis, timeline, transcript, writers
+from broadcast.cache import SegmentCache
 from broadcast.engines.base import Engine, SpeechAudio
 from broadcast.errors import BroadcastError
 from broadcast.output import StagedFolder
@@ -35,6 +36,10 @@ class Settings:
     # voice
     engine: str = "espeak"
     voice: str | None = None
+    concurrency: int = 4
+    fallback: str | None = None
+    cache: bool = True
+    cache_dir: Path | None = None
     # audio
     audio_format: str = "mp3"
     bitrate: str = "128k"
@@ -57,6 +62,7 @@ class Result:
     loudness: loudness.Measurement | None = None  # of the written bulletin file
     gain_db: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    synthesis_log: synthesis.SynthesisLog = field(default_factory=synthesis.SynthesisLog)
 
 
 def plan(path: Path, settings: Settings) -> list[segmenter.Segment]:
@@ -69,16 +75,16 @@ def plan(path: Path, settings: Settings) -> list[segmenter.Segment]:
 
 
 def synthesize(
-    path: Path, segments: Sequence[segmenter.Segment], engine: Engine, progress: Progress | None = None
+    path: Path, segments: Sequence[segmenter.Segment], engine: Engine, progress: Progress | None = None,
+    cache: SegmentCache | None = None, fallback: Callable[[], Engine] | None = None,
+    log: synthesis.SynthesisLog | None = None,
 ) -> Iterator[SpeechAudio]:
-    """Speech for each segment, in order; a failure names the sentence."""
-    for i, seg in enumerate(segments, start=1):
-        try:
-            yield engine.synthesize([c.speech for c in seg.cues])
-        except BroadcastError as exc:
-            raise BroadcastError(f"{path}: sentence {seg.index}: {exc}") from None
-        if progress:
-            progress("synthesis", i, len(segments))
+    """Speech for each segment, in order (cached, concurrent where the engine can); a failure names the sentence."""
+    return synthesis.synthesize(path, segments, engine, cache, fallback, progress, log)
+
+
+def open_cache(settings: Settings) -> SegmentCache | None:
+    return SegmentCache(settings.cache_dir) if settings.cache else None
 
 
 def master_audio(programme: timeline.Programme, settings: Settings,
@@ -95,6 +101,7 @@ def master_audio(programme: timeline.Programme, settings: Settings,
 def write_outputs(
     stage: Path, stem: str, programme: timeline.Programme, settings: Settings, engine: Engine, source: str,
     progress: Progress | None = None, master: mastering.Master | None = None,
+    log: synthesis.SynthesisLog | None = None,
 ) -> tuple[loudness.Measurement, mastering.Master]:
     """Every file of one bulletin, written into the staging folder; returns the bulletin's measured loudness
     and the master its audio was cut from."""
@@ -134,7 +141,7 @@ def write_outputs(
             programme, source=source, engine=settings.engine, voice=engine.voice, audio=audio_name,
             clip_names=clip_names,
             extra={"engine_version": engine.version, "rate": settings.rate, "broadcast_version": __version__,
-                   **audio_facts(master, measured, settings)},
+                   **audio_facts(master, measured, settings), "fallback": fallback_record(log)},
             segment_extra=[{"samples": list(span)} for span in master.spans],
         ),
         encoding="utf-8",
@@ -165,21 +172,33 @@ def audio_facts(master: mastering.Master, measured: loudness.Measurement, settin
     }
 
 
+def fallback_record(log: synthesis.SynthesisLog | None) -> dict | None:
+    """The manifest's account of a fallback voice: which engine, for which segments, and why (None if unused)."""
+    if log is None or not log.fallback:
+        return None
+    return {"engine": log.fallback_engine, "segments": log.fallback, "cause": log.fallback_cause}
+
+
 def produce(path: Path, out_dir: Path, settings: Settings, progress: Progress | None = None) -> Result:
     started = time.perf_counter()
     segments = plan(path, settings)
     loudness.target(settings.loudness)  # a bad target fails before any synthesis
-    engine = engines.create(settings.engine, settings.voice, settings.rate)
-    speeches = synthesize(path, segments, engine, progress)
+    engine = engines.create(settings.engine, settings.voice, settings.rate, concurrency=settings.concurrency)
+    fallback = settings.fallback
+    log = synthesis.SynthesisLog()
+    speeches = synthesize(
+        path, segments, engine, progress, open_cache(settings),
+        (lambda: engines.create(fallback, None, settings.rate)) if fallback else None, log,
+    )
     programme = timeline.assemble(segments, speeches, settings.sentence_pause, settings.paragraph_pause)
     master = master_audio(programme, settings, progress)
     target = out_dir / path.stem
     with StagedFolder(target, settings.overwrite) as stage:
-        measured, master = write_outputs(stage, path.stem, programme, settings, engine, path.name, progress, master)
+        measured, master = write_outputs(stage, path.stem, programme, settings, engine, path.name, progress, master, log)
         write_previews(stage, path.stem, programme, master, settings, engine)
         files = sorted(p.relative_to(stage) for p in stage.rglob("*") if p.is_file())
     return Result(path, target, programme, [target / f for f in files], time.perf_counter() - started,
-                  measured, master.gain_db, master.warnings)
+                  measured, master.gain_db, master.warnings, log)
 
 
 def write_previews(stage: Path, stem: str, programme: timeline.Programme, master: mastering.Master,

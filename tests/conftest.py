@@ -21,3 +21,11 @@ def seed_path() -> Path:
 @pytest.fixture(scope="session", params=BULLETINS, ids=[p.stem for p in BULLETINS])
 def bulletin(request) -> Path:
     return request.param
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_cache_dir(tmp_path_factory):
+    """Every test's segment cache lives in a temporary folder, never the user's real cache."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("BROADCAST_CACHE_DIR", str(tmp_path_factory.mktemp("segment-cache")))
+        yield

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import inspect
+from typing import Any
 
 from broadcast.engines.base import Engine, EngineError, SpeechAudio
 
@@ -13,13 +15,15 @@ ENGINES: dict[str, str] = {
 }
 
 
-def create(name: str, voice: str | None = None, rate: float = 3.9) -> Engine:
+def create(name: str, voice: str | None = None, rate: float = 3.9, **options: Any) -> Engine:
+    """The engine called `name`; `options` it does not take (e.g. concurrency for an offline voice) are dropped."""
     try:
         module_name, class_name = ENGINES[name].split(":")
     except KeyError:
         raise EngineError(f"unknown engine {name!r} (known: {', '.join(ENGINES)})") from None
     cls = getattr(importlib.import_module(module_name), class_name)
-    return cls(voice=voice, rate=rate)
+    accepted = inspect.signature(cls).parameters
+    return cls(voice=voice, rate=rate, **{k: v for k, v in options.items() if k in accepted})
 
 
 __all__ = ["ENGINES", "Engine", "EngineError", "SpeechAudio", "create"]

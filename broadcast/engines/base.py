@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol, Sequence
+from typing import Iterator, Protocol, Sequence
 
 from broadcast import audio
 from broadcast.errors import BroadcastError
 
 
 class EngineError(BroadcastError):
-    """A voice could not speak; the message is one line a user can act on."""
+    """A voice could not speak; the message is one line a user can act on.
+
+    `position` is the index of the failing sentence in a `synthesize_all` call, when known.
+    """
+
+    def __init__(self, message: str, position: int | None = None) -> None:
+        super().__init__(message)
+        self.position = position
 
 
 @dataclass(frozen=True)
@@ -82,7 +89,12 @@ def _monotonic(starts: list[int], n: int) -> list[int]:
 
 
 class Engine(Protocol):
-    """A voice. `synthesize` speaks a sentence given as parts (its cues' speech texts)."""
+    """A voice. `synthesize` speaks a sentence given as parts (its cues' speech texts).
+
+    An engine may also offer `synthesize_all(sentences) -> Iterator[tuple[int, SpeechAudio]]`, yielding
+    (position, speech) in any order, to work on many sentences at once (see `BatchEngine`); the pipeline
+    uses it when present and otherwise calls `synthesize` once per sentence.
+    """
 
     name: str
     voice: str
@@ -90,3 +102,7 @@ class Engine(Protocol):
     version: str
 
     def synthesize(self, parts: list[str]) -> SpeechAudio: ...
+
+
+class BatchEngine(Engine, Protocol):
+    def synthesize_all(self, sentences: Sequence[Sequence[str]]) -> Iterator[tuple[int, SpeechAudio]]: ...

@@ -1,59 +1,315 @@
-"""Google Translate's voice through gTTS (online). Each part is requested on its own and decoded, so
-every cue's times come from its own audio."""
+"""Google Translate's voice, online. gTTS builds each request body; we send them ourselves.
+
+gTTS on its own has no timeout, turns TLS certificate checks off, sends one chunk after another and cuts at
+every comma. Here a part (one cue's speech text) is cut into ≤100-character chunks only where the text
+already pauses (clauses, then words), the chunks of a whole bulletin go out in parallel through one
+`requests` session with certificate checks, timeouts and bounded retries, and every chunk's MP3 is decoded
+with its encoder padding trimmed, so each cue is timed from its own audio without drift.
+"""
 
 from __future__ import annotations
 
-import io
+import base64
+import binascii
+import email.utils
+import random
+import re
+import threading
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import Callable, Iterator, Sequence
 
-from broadcast import audio
+from broadcast import audio, segmenter
 from broadcast.engines.base import EngineError, SpeechAudio
+from broadcast.errors import BroadcastError
 
 SAMPLE_RATE = 24000
-TIMEOUT = (5.0, 20.0)  # connect, read: gTTS's own default is none, which can block forever
+MAX_CHARS = 100  # what the endpoint accepts per request
 PART_GAP = 0.12  # Google ends each reply abruptly; a short gap keeps joined parts from running together
+ENDPOINT = "https://translate.google.{tld}/_/TranslateWebserverUi/data/batchexecute"
+DEFAULT_CONCURRENCY = 4
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    connect_timeout: float = 5.0
+    read_timeout: float = 20.0
+    retries: int = 4  # after the first attempt
+    backoff: float = 0.5  # the wait before retry n is random in [0, backoff·2ⁿ] ("full jitter")
+    max_wait: float = 30.0  # no single wait is longer, whatever Retry-After says
+
+    def wait_before(self, retry: int, retry_after: float | None, rng: Callable[[], float] = random.random) -> float:
+        jittered = rng() * min(self.max_wait, self.backoff * 2**retry)
+        return min(self.max_wait, max(jittered, retry_after or 0.0))
+
+
+DEFAULT_POLICY = RetryPolicy()
+
+
+@dataclass
+class TransportStats:
+    """What went over the wire; read by the summary, the tests and the benchmark."""
+
+    requests: int = 0
+    retries: int = 0
+    waited: float = 0.0
+    texts: list[str] = field(default_factory=list)  # the chunk texts sent, in sending order
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def sent(self, text: str) -> None:
+        with self.lock:
+            self.requests += 1
+            self.texts.append(text)
+
+
+def split_for_google(text: str, limit: int = MAX_CHARS) -> list[str]:
+    """Chunks of at most `limit` characters, cut where our cues are cut (segmenter's break costs: after a
+    sentence mark, ; or :, a comma, before a conjunction; never after a number or inside a name) and
+    never inside a word. Each cut is an audible pause, so the cheapest set of cuts wins.
+
+    A single word longer than `limit` (a URL, say) is sent whole rather than cut.
+    """
+    words = text.split()
+    if len(" ".join(words)) <= limit:
+        return [" ".join(words)] if words else []
+    n = len(words)
+    inf = float("inf")
+    # best[i]: (cost, start of the last chunk) for words[:i]
+    best: list[tuple[float, int]] = [(0.0, 0)] + [(inf, 0)] * n
+    for i in range(1, n + 1):
+        cut_cost = _cut_cost(words, i) if i < n else 0.0
+        length = -1
+        for j in range(i - 1, -1, -1):
+            length += len(words[j]) + 1
+            if length > limit and j < i - 1:
+                break
+            cost = best[j][0] + segmenter.CUE_COST + cut_cost
+            if cost < best[i][0]:
+                best[i] = (cost, j)
+    chunks: list[str] = []
+    i = n
+    while i > 0:
+        j = best[i][1]
+        chunks.append(" ".join(words[j:i]))
+        i = j
+    return chunks[::-1]
+
+
+def _cut_cost(words: list[str], k: int) -> float:
+    """The segmenter's cost of a break before words[k], except that a conjunction or preposition is a fair
+    place to pause even after a number ("năm 2024 | và"): a request boundary must fall somewhere."""
+    cost = segmenter._gap_cost(words, k)
+    if words[k].lower() in segmenter.CONJUNCTIONS_AND_PREPOSITIONS:
+        cost = min(cost, segmenter.BREAK_BEFORE_WORD)
+    return cost
+
+
+class GoogleTranslateClient:
+    """Sends one chunk of text and returns its MP3, with timeouts, certificate checks and retries."""
+
+    def __init__(
+        self,
+        lang: str,
+        endpoint: str,
+        policy: RetryPolicy = DEFAULT_POLICY,
+        pool_size: int = DEFAULT_CONCURRENCY,
+        wait_hook: Callable[[float], None] | None = None,
+    ) -> None:
+        import requests
+        from requests.adapters import HTTPAdapter
+
+        self.lang = lang
+        self.endpoint = endpoint
+        self.policy = policy
+        self.stats = TransportStats()
+        self.session = requests.Session()
+        self.session.verify = True
+        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=max(1, pool_size), max_retries=0)
+        self.session.mount("https://", adapter)
+        self.session.mount("http://", adapter)
+        self._wait_hook = wait_hook
+
+    def body(self, text: str) -> str:
+        from gtts import gTTS
+
+        # no pre-processors (they are English-only) and no tokenizer: the chunk is already ≤100 characters
+        bodies = gTTS(text, lang=self.lang, lang_check=False, pre_processor_funcs=[]).get_bodies()
+        if len(bodies) != 1:  # pragma: no cover - gTTS only splits text over 100 characters
+            raise EngineError(f"gTTS split a {len(text)}-character chunk into {len(bodies)} requests")
+        return bodies[0]
+
+    def fetch(self, text: str, stop: threading.Event | None = None) -> bytes:
+        import requests
+        from gtts import gTTS
+
+        stop = stop or threading.Event()
+        body = self.body(text)
+        attempts = self.policy.retries + 1
+        cause = "no attempt made"
+        for attempt in range(attempts):
+            if stop.is_set():
+                raise EngineError(f"cancelled {text[:40]!r}")
+            retry_after: float | None = None
+            self.stats.sent(text)
+            try:
+                reply = self.session.post(
+                    self.endpoint, data=body, headers=gTTS.GOOGLE_TTS_HEADERS, verify=True,
+                    timeout=(self.policy.connect_timeout, self.policy.read_timeout),
+                )
+            except requests.exceptions.SSLError as exc:  # retrying cannot fix a certificate
+                raise EngineError(f"gTTS request failed for {text[:40]!r}: TLS certificate check failed "
+                                  f"({_first_line(exc)})") from None
+            except requests.exceptions.Timeout:
+                cause = (f"no answer within {self.policy.read_timeout:g} s (timeout)")
+            except requests.exceptions.ConnectionError as exc:
+                cause = f"cannot connect to {_host(self.endpoint)} (offline? {_connection_reason(exc)})"
+            except requests.exceptions.RequestException as exc:
+                cause = f"{type(exc).__name__}: {_first_line(exc)}"
+            else:
+                if reply.status_code == 200:
+                    return _audio_from_reply(reply.text, text)
+                cause = f"HTTP {reply.status_code} {reply.reason or ''}".strip()
+                if reply.status_code != 429 and reply.status_code < 500:
+                    raise EngineError(f"gTTS request failed for {text[:40]!r}: {cause}")
+                retry_after = _retry_after(reply.headers.get("Retry-After"))
+            if attempt + 1 < attempts:
+                delay = self.policy.wait_before(attempt, retry_after)
+                with self.stats.lock:
+                    self.stats.retries += 1
+                    self.stats.waited += delay
+                if self._wait_hook is not None:
+                    self._wait_hook(delay)
+                elif stop.wait(delay):
+                    raise EngineError(f"cancelled {text[:40]!r}")
+        raise EngineError(f"gTTS request failed for {text[:40]!r}: {cause}, after {attempts} attempts")
+
+    def close(self) -> None:
+        self.session.close()
 
 
 class GttsEngine:
     name = "gtts"
     default_voice = "vi"
 
-    def __init__(self, voice: str | None = None, rate: float = 3.9) -> None:
+    def __init__(
+        self,
+        voice: str | None = None,
+        rate: float = 3.9,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        tld: str = "com",
+        endpoint: str | None = None,
+        policy: RetryPolicy | None = None,
+        wait_hook: Callable[[float], None] | None = None,
+    ) -> None:
         import gtts
 
         self.voice = voice or self.default_voice
         self.rate = rate  # Google has one pace (and "slow"); the rate only feeds estimates
         self.version = f"gtts {gtts.__version__}"
+        self.concurrency = max(1, concurrency)
         if self.voice not in gtts.lang.tts_langs():
             raise EngineError(f"gTTS has no language {self.voice!r}")
+        self.client = GoogleTranslateClient(
+            self.voice, endpoint or ENDPOINT.format(tld=tld), policy or DEFAULT_POLICY, self.concurrency, wait_hook
+        )
 
-    def fetch_mp3(self, text: str) -> bytes:
-        from gtts import gTTS, gTTSError
+    @property
+    def stats(self) -> TransportStats:
+        return self.client.stats
 
-        buffer = io.BytesIO()
+    def chunk_pcm(self, text: str, stop: threading.Event | None = None) -> bytes:
+        mp3 = self.client.fetch(text, stop)
         try:
-            gTTS(text, lang=self.voice, lang_check=False, timeout=TIMEOUT).write_to_fp(buffer)
-        except gTTSError as exc:
-            cause = exc.__context__ or exc
-            raise EngineError(f"gTTS request failed for {text[:40]!r}: {_one_line(cause)}") from None
-        except Exception as exc:  # requests raises many kinds; the user needs one line
-            raise EngineError(f"gTTS request failed for {text[:40]!r}: {_one_line(exc)}") from None
-        data = buffer.getvalue()
-        if not data:
-            raise EngineError(f"gTTS returned no audio for {text[:40]!r}")
-        return data
+            return audio.decode_mp3_gapless(mp3, SAMPLE_RATE)
+        except BroadcastError as exc:
+            raise EngineError(f"gTTS sent audio that cannot be decoded for {text[:40]!r}: {exc}") from None
 
     def synthesize(self, parts: list[str]) -> SpeechAudio:
-        pcms = [audio.decode_mp3(self.fetch_mp3(part), SAMPLE_RATE) for part in parts]
-        return SpeechAudio.from_parts(pcms, SAMPLE_RATE, int(PART_GAP * SAMPLE_RATE))
+        return next(self.synthesize_all([parts]))[1]
+
+    def synthesize_all(self, sentences: Sequence[Sequence[str]]) -> Iterator[tuple[int, SpeechAudio]]:
+        """(position, speech) for each sentence as soon as all its chunks are in, up to `concurrency`
+        requests at a time; sentences go out in order, so early ones finish first.
+
+        The first failure stops the rest (queued chunks are dropped, waits between retries end) and is
+        raised as an EngineError whose `position` is the failing sentence.
+        """
+        plan = [[split_for_google(part) or [part] for part in parts] for parts in sentences]
+        pcm: list[list[list[bytes | None]]] = [[[None] * len(c) for c in parts] for parts in plan]
+        remaining = [sum(len(c) for c in parts) for parts in plan]
+        stop = threading.Event()
+        pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="gtts")
+        pending: dict[Future[bytes], tuple[int, int, int]] = {}
+        try:
+            for s, parts in enumerate(plan):
+                for p, chunks in enumerate(parts):
+                    for c, text in enumerate(chunks):
+                        pending[pool.submit(self.chunk_pcm, text, stop)] = (s, p, c)
+            for s in (s for s, n in enumerate(remaining) if n == 0):  # a sentence with no text
+                yield s, SpeechAudio(b"", SAMPLE_RATE, tuple((0, 0) for _ in plan[s]))
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in sorted(done, key=lambda f: pending[f]):
+                    s, p, c = pending.pop(future)
+                    try:
+                        pcm[s][p][c] = future.result()
+                    except EngineError as exc:
+                        raise EngineError(str(exc), position=s) from None
+                    remaining[s] -= 1
+                    if remaining[s] == 0:
+                        parts_pcm = [b"".join(chunk or b"" for chunk in chunks) for chunks in pcm[s]]
+                        pcm[s] = []  # free the chunks; the joined speech is handed on
+                        yield s, SpeechAudio.from_parts(parts_pcm, SAMPLE_RATE, int(PART_GAP * SAMPLE_RATE))
+        finally:
+            stop.set()
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _one_line(exc: BaseException) -> str:
-    """A short cause a user can act on, instead of urllib3's nested repr."""
-    import requests
+def _audio_from_reply(reply: str, text: str) -> bytes:
+    """The MP3 inside Google's batchexecute reply (the same pattern gTTS looks for)."""
+    for line in reply.splitlines():
+        if "jQ1olc" in line:
+            found = re.search(r'jQ1olc","\[\\"(.*)\\"]', line)
+            if found:
+                try:
+                    data = base64.b64decode(found.group(1), validate=True)
+                except (binascii.Error, ValueError):
+                    break
+                if data:
+                    return data
+            break
+    raise EngineError(f"gTTS request failed for {text[:40]!r}: the reply holds no audio "
+                      f"(starts {reply[:30]!r}); the service may have changed or a proxy answered")
 
-    if isinstance(exc, requests.exceptions.Timeout):
-        return f"no answer from Google within {TIMEOUT[1]:.0f} s (timeout)"
-    if isinstance(exc, requests.exceptions.ConnectionError):
-        return "cannot connect to translate.google.com (offline? ConnectionError); --engine espeak works offline"
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return f"{type(exc).__name__}: {text}"[:200]
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header: a number of seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _host(url: str) -> str:
+    return url.split("//", 1)[-1].split("/", 1)[0]
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return (text.splitlines()[0] if text else type(exc).__name__)[:160]
+
+
+def _connection_reason(exc: BaseException) -> str:
+    """The innermost reason (refused, name not known) instead of urllib3's nested repr."""
+    text = str(exc)
+    for marker in ("Connection refused", "Name or service not known", "Temporary failure in name resolution",
+                   "Network is unreachable", "No route to host", "Connection reset"):
+        if marker in text:
+            return f"ConnectionError: {marker}"
+    return "ConnectionError"
