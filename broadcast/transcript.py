@@ -84,7 +84,17 @@ def decode(data: bytes, name: str) -> str:
         return _checked_text(data.decode("utf-8"), name)
     except UnicodeDecodeError as exc:
         bad_offset = exc.start
+    if _mostly_utf8(data):
+        raise TranscriptError(f"{name}: damaged UTF-8 text (invalid byte at offset {bad_offset}); fix or re-save it")
     return _checked_text(_decode_legacy(data, name, bad_offset), name)
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """UTF-8 with a few bad bytes (a cut or a bad copy): 8-bit encodings rarely form valid UTF-8 sequences."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if not ch.isascii()) - bad
+    return good >= 10 * bad
 
 
 _BINARY_BYTES_AS_BYTES = tuple(bytes([b]) for b in sorted(_BINARY_BYTES))
@@ -210,13 +220,17 @@ EMOJI_RANGES = (
     (0x1F000, 0x1FAFF), (0x2600, 0x27BF), (0x231A, 0x231B), (0x23E9, 0x23FA), (0x2B1B, 0x2B1C), (0x2B50, 0x2B50),
     (0x2B55, 0x2B55), (0xFE0E, 0xFE0F), (0x20E3, 0x20E3), (0xE0020, 0xE007F),
 )
-_EMOJI = re.compile("[" + "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in EMOJI_RANGES) + "]+")
+_EMOJI = re.compile(r"\s*[" + "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in EMOJI_RANGES) + "]+")
 
 
 def _drop_emoji(line: str) -> str:
     def gap(match: re.Match[str]) -> str:
         before, after = line[match.start() - 1 : match.start()], line[match.end() : match.end() + 1]
-        return " " if before.isalnum() and after.isalnum() else ""  # "vui🎉Chúc" must not become "vuiChúc"
+        if after == "" or after in ",.;:!?…)]}”’»\"":
+            return ""  # "ra quân 👍." → "ra quân.", not "ra quân ."
+        if before.isalnum() and after.isalnum():
+            return " "  # "vui🎉cùng" must not become "vuicùng"
+        return match.group(0)[:1] if match.group(0)[:1].isspace() else ""
 
     return _EMOJI.sub(gap, line)
 
@@ -224,13 +238,15 @@ def _drop_emoji(line: str) -> str:
 def clean_line(line: str) -> str:
     """Collapse runs of white space (including no-break spaces); drop zero-width characters, controls, emoji."""
     line = re.sub(r"[\u200b-\u200d\u2060\ufeff]", "", line)
-    line = "".join(ch for ch in line if ch in "\t" or unicodedata.category(ch) != "Cc")
+    line = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in line)  # "a\x0bb" is two words
     return " ".join(_drop_emoji(line).split())
 
 
 def parse(text: str, source: str = "<text>") -> Transcript:
     """Split text into blocks. Pure: no file access."""
-    lines = [clean_line(line) for line in text.splitlines()]
+    # Lines end only at CR, LF or a paragraph separator: str.splitlines() would also cut a paragraph at a
+    # stray vertical tab, form feed or U+001C–U+001E; those are cleaned to spaces instead.
+    lines = [clean_line(line) for line in re.split(r"\r\n|[\r\n\u2029]", text)]
     blocks: list[Block] = []
     title: str | None = None
     after_placeholder = False
