@@ -57,12 +57,14 @@ _BOMS = (
 # C0 control bytes that never occur in a text file (tab, line feed, form feed, carriage return and the DOS
 # end-of-file mark 0x1A do).
 _BINARY_BYTES = frozenset(range(0x01, 0x09)) | {0x0B} | frozenset(range(0x0E, 0x1A)) | frozenset(range(0x1B, 0x20))
+_BINARY_BYTES_AS_BYTES = tuple(bytes([b]) for b in sorted(_BINARY_BYTES))
 BINARY_SHARE = 0.01  # more control bytes than this share of the file: binary, not text
 
 
 @dataclass(frozen=True)
 class LegacyEncoding:
-    """An 8-bit Vietnamese encoding we can read: how its bytes surface as text, and how to repair them."""
+    """An 8-bit Vietnamese encoding we can read: its name and its bytes → NFC text (UnicodeDecodeError or
+    ImportError when it cannot)."""
 
     name: str  # as a Vietnamese newsroom calls it, for messages
     decode: Callable[[bytes], str]
@@ -95,9 +97,6 @@ def _mostly_utf8(data: bytes) -> bool:
     bad = text.count("\ufffd")
     good = sum(1 for ch in text if not ch.isascii()) - bad
     return good >= 10 * bad
-
-
-_BINARY_BYTES_AS_BYTES = tuple(bytes([b]) for b in sorted(_BINARY_BYTES))
 
 
 def _checked_text(text: str, name: str) -> str:
@@ -206,7 +205,9 @@ def guess_legacy_encoding(data: bytes) -> str | None:
     """Without viparse (Python 3.10): name the likely legacy encoding for the error message, or None."""
     text = _surface(data)
     high = [(i, ch) for i, ch in enumerate(text) if ch in _TCVN3_LETTERS or ch in _VNI_MARKS]
-    if len(high) < LEGACY_MIN_WORDS:
+    letters = sum(1 for ch in text if ch.isalpha())
+    # Vietnamese marks most syllables (about one such byte in four letters); French or German far fewer
+    if len(high) < LEGACY_MIN_WORDS or len(high) < 0.1 * letters:
         return None
     after_vowel = sum(1 for i, ch in high if ch in _VNI_MARKS and i > 0 and text[i - 1] in "aeiouyAEIOUY")
     return "VNI" if after_vowel / len(high) > 0.5 else "TCVN3 (ABC)"
