@@ -1,4 +1,7 @@
 import json
+import sys
+
+import srt
 
 import pytest
 from click.testing import CliRunner
@@ -7,6 +10,7 @@ from broadcast import __version__
 from broadcast.cli import cli
 
 from conftest import SAMPLE
+from legacy_encodings import to_cp1258, to_tcvn3, to_vni
 
 
 def run(*args):
@@ -41,6 +45,12 @@ def test_plan_rate_changes_the_estimate(sample):
     (lambda p: None, "no such file"),
     (lambda p: p.write_text("", encoding="utf-8"), "empty transcript"),
     (lambda p: p.write_bytes(b"\xff\xfe\x00\xd8garbage\x00"), "binary"),
+    (lambda p: p.write_bytes(bytes(range(1, 256)) * 4), "binary"),
+    (lambda p: p.write_bytes(" \r\n\t\u00a0\u200b\n".encode("utf-8")), "empty transcript"),
+    (lambda p: p.write_bytes("Titre\n\nCafé crème, déjà vu, naïve, très élevé.\n".encode("cp1252")),
+     "not Vietnamese in Windows-1258, TCVN3 or VNI"),
+    (lambda p: p.write_bytes(SAMPLE.read_bytes()[:100] + b"\xc3" + SAMPLE.read_bytes()[100:]), "damaged UTF-8"),
+    (lambda p: p.write_text("Tin- Ảnh 1.\n\nTin- Ảnh 2.\n", encoding="utf-8"), "only photo placeholders"),
 ])
 def test_bad_input_is_one_line_and_writes_nothing(tmp_path, make, message):
     path = tmp_path / "bad.txt"
@@ -53,7 +63,7 @@ def test_bad_input_is_one_line_and_writes_nothing(tmp_path, make, message):
     assert not out.exists() or not any(out.iterdir())
 
 
-def test_only_placeholders_is_an_error(tmp_path):
+def test_title_and_placeholders_speaks_only_the_title(tmp_path):
     title = "Tiêu đề bản tin"
     path = tmp_path / "photos.txt"
     path.write_text(f"{title}\n\n{title}- Ảnh 1.\n\nChú thích ảnh.\n", encoding="utf-8")
@@ -117,3 +127,35 @@ def test_bad_lexicon_is_one_line(tmp_path, command):
     assert str(lexicon) in result.output and "line 1" in result.output
     assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+@pytest.mark.parametrize("encode, guess", [(to_tcvn3, "TCVN3 (ABC)"), (to_vni, "VNI")], ids=["tcvn3", "vni"])
+def test_legacy_encoding_without_viparse_is_refused_by_name(tmp_path, monkeypatch, encode, guess):
+    """Python 3.10 has no viparse: simulated by making its import fail."""
+    monkeypatch.setitem(sys.modules, "viparse", None)
+    path = tmp_path / "old.txt"
+    path.write_bytes(encode(SAMPLE.read_text(encoding="utf-8").replace("Ả", "ả").replace("Ủ", "ủ")))
+    out = tmp_path / "out"
+    result = run("produce", path, "-o", out)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.output.strip() == (
+        f"broadcast: error: {path}: not UTF-8 text; it looks like {guess} (reading it needs Python 3.11 or later); "
+        "save it as UTF-8"
+    )
+    assert not out.exists() or not any(out.iterdir())
+
+
+@pytest.mark.parametrize("encode", [to_cp1258, pytest.param(to_vni, marks=pytest.mark.skipif(
+    sys.version_info < (3, 11), reason="VNI needs viparse (Python ≥ 3.11)"))], ids=["windows-1258", "vni"])
+def test_legacy_transcript_produces_the_same_subtitles(tmp_path, encode):
+    """The real voice and writers: the subtitle texts match the UTF-8 run's (times may differ by a few ms)."""
+    legacy = tmp_path / "legacy" / "sample.txt"
+    legacy.parent.mkdir()
+    legacy.write_bytes(encode(SAMPLE.read_text(encoding="utf-8")))
+    texts = {}
+    for name, path in (("utf8", SAMPLE), ("legacy", legacy)):
+        result = run("produce", path, "-o", tmp_path / name, "--format", "wav")
+        assert result.exit_code == 0, result.output
+        subtitles = srt.parse((tmp_path / name / "sample" / "sample.srt").read_text(encoding="utf-8"))
+        texts[name] = [s.content for s in subtitles]
+    assert texts["legacy"] == texts["utf8"] and len(texts["utf8"]) > 10

@@ -14,6 +14,7 @@ import unicodedata
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
+from broadcast.transcript import drop_emoji  # the voice cannot say them, whatever path text came by
 from broadcast.segmenter import Segment
 from broadcast.speech import numbers
 from broadcast.speech.lexicon import Lexicon, drop_repeated_acronyms, unify_tone_marks
@@ -98,7 +99,7 @@ NUMBER_STEPS: tuple[Step, ...] = (
 
 
 def default_steps(lexicon: Lexicon) -> tuple[Step, ...]:
-    return (nfc, unify_tone_marks, drop_quotes, lexicon.expand, *NUMBER_STEPS, spell_acronyms, symbols,
+    return (nfc, drop_emoji, unify_tone_marks, drop_quotes, lexicon.expand, *NUMBER_STEPS, spell_acronyms, symbols,
             collapse_spaces)
 
 
