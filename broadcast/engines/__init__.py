@@ -13,7 +13,7 @@ ENGINES: dict[str, str] = {
 }
 
 
-def create(name: str, voice: str | None = None, rate: float = 3.9) -> Engine:
+def create(name: str, voice: str | None = None, rate: float = 3.3) -> Engine:
     try:
         module_name, class_name = ENGINES[name].split(":")
     except KeyError:

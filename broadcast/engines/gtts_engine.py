@@ -17,7 +17,7 @@ class GttsEngine:
     name = "gtts"
     default_voice = "vi"
 
-    def __init__(self, voice: str | None = None, rate: float = 3.9) -> None:
+    def __init__(self, voice: str | None = None, rate: float = 3.3) -> None:
         import gtts
 
         self.voice = voice or self.default_voice
