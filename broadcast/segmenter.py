@@ -39,12 +39,13 @@ BREAK_AFTER_PUNCTUATION = {".": 0.0, "!": 0.0, "?": 0.0, "…": 0.0, ";": 0.5, "
 BREAK_BEFORE_WORD = 4.0  # before a conjunction or preposition
 BREAK_BETWEEN_WORDS = 8.0
 BREAK_INSIDE_UNIT = 20.0  # inside a name, or after a number
-CUE_COST = 10.0  # each extra cue costs this much: fewer, fuller cues unless a better break exists
+CUE_COST = 10.0
+CUE_BREAK_WEIGHT = 2.0  # a bad break between cues reads worse than the same break between two lines  # each extra cue costs this much: fewer, fuller cues unless a better break exists
 SHORT_CUE_CHARS = 20
 BREAK_AFTER_FUNCTION_WORD = 12.0  # a preposition, conjunction or quantifier belongs with the words it heads
 BREAK_AFTER_CAPITALISED = 10.0  # Công | an, Thượng | tướng: a capitalised syllable usually opens a compound
 SHORT_CUE_COST = 25.0
-FAST_CUE_COST = 3.0  # per character/s above the target, estimated from syllables at the rate
+FAST_CUE_COST = 1.0  # per character/s above the target, estimated from syllables at the rate
 DURATION_MARGIN = 0.85
 # Inside a cue eSpeak speaks 1.09 × --rate syllables/s (measured on 147 cues of five bulletins at 3.4–3.9):
 # the rate is a sentence's pace, pauses at commas included.
@@ -204,6 +205,8 @@ def _gap_cost(words: list[str], k: int) -> float:
     if _is_number(left) and right in ("-", "–") or left in ("-", "–") and k >= 2 and _is_number(words[k - 2]):
         return BREAK_INSIDE_UNIT  # a range: 7.200 – 7.600 đồng/kg
     tail = left.rstrip(CLOSERS)
+    if tail.endswith(".") and tail[:-1].split(".")[-1] in ABBREVIATIONS:
+        return BREAK_INSIDE_UNIT  # TP. | Thanh Hóa, PGS.TS. | Nguyễn Minh Tuấn
     if tail and tail[-1] in BREAK_AFTER_PUNCTUATION:
         return BREAK_AFTER_PUNCTUATION[tail[-1]]
     if right in ("-", "–"):
@@ -259,7 +262,7 @@ def split_cues(
                 break
             if best[j][0] == float("inf"):
                 continue
-            cost = best[j][0] + CUE_COST + (_gap_cost(words, i) if i < n else 0.0)
+            cost = best[j][0] + CUE_COST + (CUE_BREAK_WEIGHT * _gap_cost(words, i) if i < n else 0.0)
             if length < SHORT_CUE_CHARS and n > 1:
                 cost += (SHORT_CUE_CHARS - length) * 0.5
             if rules is not None:
