@@ -20,7 +20,7 @@ MAX_LINE_CHARS = 42
 MAX_LINES = 2
 # Syllables per second, pauses at commas included. Vietnamese radio news runs at 3.9, but eSpeak at 3.9 gives
 # subtitles of 17–18 characters/s (the limit to aim at is 17); at 3.3 (inside a cue it articulates ≈ 3.6) at
-# least 93% of cues of five bulletins are at ≤ 17 characters/s. See README "Reading speed".
+# least 96% of cues of five bulletins are at ≤ 17 characters/s. See README "Reading speed".
 DEFAULT_RATE = 3.3
 
 # Dotted words after which a period never ends a sentence (compared on the last dotted component,
@@ -349,15 +349,38 @@ def count_syllables(text: str) -> int:
     return len(_SYLLABLE.findall(text))
 
 
-_DIGITS = re.compile(r"\d+")
+_NUMBER = re.compile(r"(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?")
+
+
+def number_syllables(digits: str) -> int:
+    """Syllables of an integer read in Vietnamese: 500.000 → năm trăm nghìn (3), 2024 → hai nghìn không trăm
+    hai mươi tư (7), 176 → một trăm bảy mươi sáu (5)."""
+    digits = digits.replace(".", "").lstrip("0") or "0"
+    groups = [digits[max(0, k - 3):k] for k in range(len(digits), 0, -3)][::-1]
+    total = 0
+    for position, group in enumerate(groups):
+        h, t, o = (int(ch) for ch in group.rjust(3, "0"))
+        leading = position == 0
+        if not (h or t or o):
+            continue
+        if h or not leading:
+            total += 2  # "x trăm", or "không trăm" inside a number
+        if t:
+            total += 1 if t == 1 else 2  # "mười" / "x mươi"
+        elif o and (h or not leading):
+            total += 1  # "linh"
+        total += 1 if o else 0
+        total += 0 if position == len(groups) - 1 else 1  # nghìn, triệu, tỷ
+    return max(1, total)
 
 
 def spoken_syllables(word: str) -> int:
     """Syllables a voice takes to say a written word: numbers are read out (176 → một trăm bảy mươi sáu)
     and acronyms spelled (BHYT → bê hát y tê), so both count more than one."""
-    runs = _DIGITS.findall(word)
-    if runs:
-        return sum(max(1, 2 * len(run) - 1) for run in runs) + len(_SYLLABLE.findall(_DIGITS.sub(" ", word)))
+    numbers = list(_NUMBER.finditer(word))
+    if numbers:
+        total = sum(number_syllables(m.group(1)) + (1 + len(m.group(2)) if m.group(2) else 0) for m in numbers)
+        return total + len(_SYLLABLE.findall(_NUMBER.sub(" ", word)))
     letters = [ch for ch in word if ch.isalpha()]
     if len(letters) >= 2 and all(ch.isupper() for ch in letters):
         return len(letters)

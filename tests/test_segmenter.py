@@ -205,6 +205,13 @@ def test_spoken_syllables_count_numbers_and_acronyms():
     assert segmenter.spoken_syllables("12/3,") > 2
 
 
+@pytest.mark.parametrize("number, syllables", [
+    ("12", 2), ("10", 1), ("105", 4), ("176", 5), ("1.200", 4), ("2024", 7), ("500.000", 3), ("71.346", 9),
+])
+def test_number_syllables(number, syllables):
+    assert segmenter.number_syllables(number) == syllables
+
+
 def test_the_text_is_the_transcripts():
     text = "Lực lượng CSGT và UBND tỉnh phối hợp kiểm tra, xử lý vi phạm về nồng độ cồn trên Quốc lộ 1A."
     cues = split_cues(text, rules=RULES)
