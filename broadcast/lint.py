@@ -174,10 +174,11 @@ def check(cues: Sequence[FileCue], rules: CueRules) -> list[Violation]:
             frames = gap * rules.fps
             if following.start < cue.start:
                 add(following, "order", f"starts before cue {cue.number}")
+            elif gap < 0:
+                add(cue, "gap", f"runs {-gap:.3f} s into cue {following.number}")
             elif gap < rules.min_gap - _TOLERANCE:
-                what = "overlaps" if gap < 0 else f"is {frames:.1f} frames before"
-                add(cue, "gap", f"ends {abs(gap):.3f} s {'into' if gap < 0 else 'before'} cue {following.number}"
-                    if gap < 0 else f"{what} cue {following.number}, at least {rules.min_gap_frames} frames")
+                add(cue, "gap", f"ends {frames:.1f} frames before cue {following.number}, "
+                    f"at least {rules.min_gap_frames} frames")
             elif gap <= rules.chain_gap + _TOLERANCE and abs(gap - rules.min_gap) > _TOLERANCE:
                 add(cue, "chaining", f"gap of {frames:.1f} frames to cue {following.number}: close gaps of "
                     f"{rules.chain_frames} frames or fewer to {rules.min_gap_frames}")
