@@ -49,7 +49,7 @@ text_options = _apply(
     click.option("--credit/--no-credit", default=False, show_default=True,
                  help='Speak and subtitle the closing "Nguồn: …" credit.'),
     click.option("--rate", type=click.FloatRange(1.5, 8.0), default=segmenter.DEFAULT_RATE, show_default=True,
-                 help="Speaking rate in syllables per second (Vietnamese radio news: 3.9)."),
+                 help="Speaking rate in syllables per second (radio news: 3.9; 3.3 keeps subtitles readable)."),
     click.option("--sentence-pause", type=click.FloatRange(0, 10), default=timeline.DEFAULT_SENTENCE_PAUSE,
                  show_default=True, help="Seconds of silence between sentences."),
     click.option("--paragraph-pause", type=click.FloatRange(0, 10), default=timeline.DEFAULT_PARAGRAPH_PAUSE,
@@ -87,7 +87,51 @@ audio_options = _apply(
                  callback=lambda ctx, param, value: int(value), help="WAV bits per sample (16 is dithered)."),
 )
 
-subtitle_options = _apply()
+def _split_formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
+    from broadcast import writers
+
+    names = tuple(dict.fromkeys(v.strip().lower() for v in value.split(",") if v.strip()))
+    unknown = [n for n in names if n not in writers.WRITERS]
+    if unknown or not names:
+        raise click.BadParameter(f"{', '.join(unknown) or value!r}: choose from {', '.join(sorted(writers.WRITERS))}")
+    return names
+
+
+def _check_timecode(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    from broadcast.cuerules import parse_timecode
+
+    try:
+        parse_timecode(value, 1000.0)  # the frame count is checked against --fps when the files are written
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return value
+
+
+rule_options = _apply(
+    click.option("--fps", type=click.FloatRange(1, 120, min_open=False), default=25.0, show_default=True,
+                 help="Frame rate: cue times sit on its frames; gaps and --start-offset frames count in it."),
+    click.option("--max-chars", type=click.IntRange(10, 200), default=42, show_default=True,
+                 help="Characters per subtitle line (NFC)."),
+    click.option("--max-lines", type=click.IntRange(1, 4), default=2, show_default=True, help="Lines per cue."),
+    click.option("--target-cps", type=click.FloatRange(5, 60), default=17.0, show_default=True,
+                 help="Reading speed to aim at, characters per second (spaces and punctuation count)."),
+    click.option("--max-cps", type=click.FloatRange(5, 60), default=20.0, show_default=True,
+                 help="Reading speed never to exceed."),
+)
+
+subtitle_options = _apply(
+    click.option("--subtitles", type=str, default="srt,vtt", show_default=True, callback=_split_formats,
+                 help="Subtitle formats, comma-separated: srt, vtt, ttml (EBU-TT-D)."),
+    rule_options,
+    click.option("--srt-bom/--no-srt-bom", default=False, show_default=True,
+                 help="Start the SRT with a UTF-8 byte order mark (for players that assume a legacy code page)."),
+    click.option("--eol", type=click.Choice(["lf", "crlf"]), default="lf", show_default=True,
+                 help="Line endings of subtitle files."),
+    click.option("--start-offset", default="00:00:00:00", show_default=True, callback=_check_timecode,
+                 help="HH:MM:SS:FF added to every subtitle time (DaVinci Resolve timelines start at 01:00:00:00)."),
+    click.option("--clip-subtitles/--no-clip-subtitles", default=False, show_default=True,
+                 help="Also write a subtitle file beside each clip, timed from the clip's start."),
+)
 
 output_options = _apply(
     click.option("-o", "--output-dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
@@ -259,6 +303,44 @@ def speech_command(transcript: Path, show_all: bool, **options: Any) -> None:
     click.echo(f"coverage: {report.summary()}")
     for token, count in report.unspoken.most_common():
         click.echo(f"  {count:4d}  {token}")
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@rule_options
+@click.option("--min-duration", type=click.FloatRange(0, 60), default=5 / 6, show_default="0.833",
+              help="Shortest cue, seconds.")
+@click.option("--max-duration", type=click.FloatRange(0.1, 600), default=7.0, show_default=True,
+              help="Longest cue, seconds.")
+@click.option("--min-gap-frames", type=click.IntRange(0, 100), default=2, show_default=True,
+              help="Fewest frames between cues.")
+@click.option("--chain-frames", type=click.IntRange(0, 100), default=12, show_default=True,
+              help="Gaps of this many frames or fewer must be closed to --min-gap-frames.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the summary of each file.")
+def lint(files: tuple[Path, ...], quiet: bool, **options: Any) -> None:
+    """Check subtitle FILES (.srt or .vtt, ours or anyone's) against broadcast cue rules.
+
+    Prints every violation as FILE:CUE: TIME: RULE: detail, then a summary per file; exits 1 when there
+    is any violation or a file cannot be read.
+    """
+    from broadcast.cuerules import CueRules
+    from broadcast.lint import lint as run
+
+    rules = CueRules(**options)
+    bad = False
+    for path in files:
+        try:
+            report = run(path, rules)
+        except BroadcastError as exc:
+            click.echo(f"broadcast: error: {exc}", err=True)
+            bad = True
+            continue
+        lines = report.lines()
+        for line in lines[-1:] if quiet else lines:
+            click.echo(line)
+        bad = bad or bool(report.violations)
+    if bad:
+        sys.exit(1)
 
 
 def main() -> None:  # pragma: no cover

@@ -10,12 +10,13 @@ import json
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
-from broadcast import __version__, audio, engines, loudness, mastering, segmenter, speech, synthesis, timeline, transcript, writers
+from broadcast import __version__, audio, cuetiming, engines, loudness, mastering, segmenter, speech, synthesis, timeline, transcript, writers
 from broadcast.cache import SegmentCache
+from broadcast.cuerules import DEFAULT_FPS, CueRules, parse_timecode
 from broadcast.engines.base import Engine, SpeechAudio
 from broadcast.errors import BroadcastError
 from broadcast.output import StagedFolder
@@ -48,8 +49,30 @@ class Settings:
     bit_depth: int = 24  # WAV; MP3 is encoded from a 24-bit master
     # subtitles
     subtitles: tuple[str, ...] = ("srt", "vtt")
+    fps: float = DEFAULT_FPS
+    max_chars: int = CueRules.max_chars
+    max_lines: int = CueRules.max_lines
+    target_cps: float = CueRules.target_cps
+    max_cps: float = CueRules.max_cps
+    srt_bom: bool = False
+    eol: str = "lf"
+    start_offset: str = "00:00:00:00"  # HH:MM:SS:FF at fps
+    clip_subtitles: bool = False
     # output
     overwrite: bool = False
+
+
+    def cue_rules(self) -> CueRules:
+        return CueRules(max_lines=self.max_lines, max_chars=self.max_chars, target_cps=self.target_cps,
+                        max_cps=self.max_cps, fps=self.fps)
+
+    def writer_options(self) -> writers.WriterOptions:
+        try:
+            offset = parse_timecode(self.start_offset, self.fps)
+        except ValueError as exc:
+            raise BroadcastError(f"--start-offset: {exc}") from None
+        return writers.WriterOptions(bom=self.srt_bom, eol=self.eol, start_offset=offset,  # type: ignore[arg-type]
+                                     fps=self.fps)
 
 
 @dataclass
@@ -68,7 +91,8 @@ class Result:
 def plan(path: Path, settings: Settings) -> list[segmenter.Segment]:
     """Read, segment and give speech text; no audio."""
     doc = transcript.read(path)
-    segments = segmenter.segment(doc, captions=settings.captions, source=settings.credit)
+    segments = segmenter.segment(doc, captions=settings.captions, source=settings.credit,
+                                 rules=settings.cue_rules(), rate=settings.rate)
     if not segments:
         raise BroadcastError(f"{path}: nothing to speak (only photo placeholders or captions)")
     return speech.speak_segments(segments, lexicon=settings.lexicon)
@@ -133,9 +157,7 @@ def write_outputs(
         for done, _ in enumerate(pool.map(encode, jobs), start=2):
             if progress:
                 progress("encoding", done, len(jobs) + 1)
-    for name in settings.subtitles:
-        writer = writers.get(name)
-        (stage / (stem + writer.extension)).write_text(writer.render(programme.cues), encoding="utf-8", newline="")
+    write_subtitles(stage, stem, programme, settings, clip_names)
     (stage / "manifest.json").write_text(
         manifest.render(
             programme, source=source, engine=settings.engine, voice=engine.voice, audio=audio_name,
@@ -179,8 +201,28 @@ def fallback_record(log: synthesis.SynthesisLog | None) -> dict | None:
     return {"engine": log.fallback_engine, "segments": log.fallback, "cause": log.fallback_cause}
 
 
+def write_subtitles(
+    stage: Path, stem: str, programme: timeline.Programme, settings: Settings, clip_names: list[str]
+) -> None:
+    """The bulletin's subtitle files; with clip_subtitles also one beside each clip, timed from the clip's start."""
+    options = settings.writer_options()
+    for name in settings.subtitles:
+        writer = writers.get(name)
+        (stage / (stem + writer.extension)).write_text(writer.render(programme.cues, options), encoding="utf-8",
+                                                       newline="")
+        if not settings.clip_subtitles:
+            continue
+        for seg, clip in zip(programme.segments, clip_names):
+            length = seg.end - seg.start
+            cues = [replace(c, start=max(0.0, c.start - seg.start), end=min(length, c.end - seg.start))
+                    for c in seg.cues]
+            (stage / clip).with_suffix(writer.extension).write_text(writer.render(cues, options),
+                                                                     encoding="utf-8", newline="")
+
+
 def produce(path: Path, out_dir: Path, settings: Settings, progress: Progress | None = None) -> Result:
     started = time.perf_counter()
+    settings.writer_options()  # a bad option fails before any synthesis
     segments = plan(path, settings)
     loudness.target(settings.loudness)  # a bad target fails before any synthesis
     engine = engines.create(settings.engine, settings.voice, settings.rate, concurrency=settings.concurrency)
@@ -191,6 +233,7 @@ def produce(path: Path, out_dir: Path, settings: Settings, progress: Progress | 
         (lambda: engines.create(fallback, None, settings.rate)) if fallback else None, log,
     )
     programme = timeline.assemble(segments, speeches, settings.sentence_pause, settings.paragraph_pause)
+    programme = cuetiming.retime(programme, settings.cue_rules())
     master = master_audio(programme, settings, progress)
     target = out_dir / path.stem
     with StagedFolder(target, settings.overwrite) as stage:

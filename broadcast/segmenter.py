@@ -11,13 +11,17 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Literal
 
+from broadcast.cuerules import CueRules
 from broadcast.transcript import Block, Transcript
 
 SegmentKind = Literal["title", "paragraph", "caption", "source"]
 
 MAX_LINE_CHARS = 42
 MAX_LINES = 2
-DEFAULT_RATE = 3.9  # syllables per second: measured pace of Vietnamese radio news (VOV)
+# Syllables per second, pauses at commas included. Vietnamese radio news runs at 3.9, but eSpeak at 3.9 gives
+# subtitles of 17–18 characters/s (the limit to aim at is 17); at 3.3 (inside a cue it articulates ≈ 3.6) at
+# least 96% of cues of five bulletins are at ≤ 17 characters/s. See README "Reading speed".
+DEFAULT_RATE = 3.3
 
 # Dotted words after which a period never ends a sentence (compared on the last dotted component,
 # so "PGS.TS." and "TP." both match); single capital letters (initials, N.T.H.) never end one either.
@@ -35,8 +39,26 @@ BREAK_AFTER_PUNCTUATION = {".": 0.0, "!": 0.0, "?": 0.0, "…": 0.0, ";": 0.5, "
 BREAK_BEFORE_WORD = 4.0  # before a conjunction or preposition
 BREAK_BETWEEN_WORDS = 8.0
 BREAK_INSIDE_UNIT = 20.0  # inside a name, or after a number
-CUE_COST = 10.0  # each extra cue costs this much: fewer, fuller cues unless a better break exists
+CUE_COST = 10.0
+CUE_BREAK_WEIGHT = 2.0  # a bad break between cues reads worse than the same break between two lines  # each extra cue costs this much: fewer, fuller cues unless a better break exists
 SHORT_CUE_CHARS = 20
+BREAK_AFTER_FUNCTION_WORD = 12.0  # a preposition, conjunction or quantifier belongs with the words it heads
+BREAK_AFTER_CAPITALISED = 10.0  # Công | an, Thượng | tướng: a capitalised syllable usually opens a compound
+SHORT_CUE_COST = 25.0
+FAST_CUE_COST = 1.0  # per character/s above the target, estimated from syllables at the rate
+DURATION_MARGIN = 0.85
+# Inside a cue eSpeak speaks 1.09 × --rate syllables/s (measured on 147 cues of five bulletins at 3.4–3.9):
+# the rate is a sentence's pace, pauses at commas included.
+CUE_PACE = 1.09  # estimates from syllables are rough: plan cues well inside the maximum duration  # a cue estimated to be spoken in less than the minimum duration
+# Last syllables of titles that head a name (Thượng tướng, Phó Chủ tịch, đồng chí, ông, bà, Giám đốc, bác sĩ …):
+# no break between them and the capitalised name or body that follows.
+TITLE_ENDINGS = frozenset(
+    """tướng tá úy uý trưởng thư tịch đốc chí ông bà anh chị cô chú bác cụ sĩ sư nhân viên tướng nghệ
+    PGS.TS. PGS.TS GS.TS. TS. ThS. BS. KS. NSND NSƯT NGND NGƯT""".split()
+)
+# Words that join a number to the magnitude or unit after it (96,5 tỷ đồng, 2,1 triệu lượt người).
+MAGNITUDES = frozenset("nghìn ngàn triệu tỷ tỉ trăm".split())
+FUNCTION_WORDS = frozenset("các những một mọi mỗi từng của cho với tại trong để từ đến theo về và là".split())
 CONJUNCTIONS_AND_PREPOSITIONS = frozenset(
     """và hoặc hay nhưng mà thì nên của cho với tại trong ngoài để từ đến theo về như nhằm khi nếu vì do bởi trên
     dưới sau trước giữa cùng bằng qua nhờ tới đối nhất là gồm""".split()
@@ -180,7 +202,11 @@ def _layout(text: str, max_chars: int, max_lines: int) -> tuple[float, tuple[str
 def _gap_cost(words: list[str], k: int) -> float:
     """Cost of breaking between words[k-1] and words[k]."""
     left, right = words[k - 1], words[k]
+    if _is_number(left) and right in ("-", "–") or left in ("-", "–") and k >= 2 and _is_number(words[k - 2]):
+        return BREAK_INSIDE_UNIT  # a range: 7.200 – 7.600 đồng/kg
     tail = left.rstrip(CLOSERS)
+    if tail.endswith(".") and tail[:-1].split(".")[-1] in ABBREVIATIONS:
+        return BREAK_INSIDE_UNIT  # TP. | Thanh Hóa, PGS.TS. | Nguyễn Minh Tuấn
     if tail and tail[-1] in BREAK_AFTER_PUNCTUATION:
         return BREAK_AFTER_PUNCTUATION[tail[-1]]
     if right in ("-", "–"):
@@ -189,17 +215,43 @@ def _gap_cost(words: list[str], k: int) -> float:
     bare_left = left.strip(OPENERS + CLOSERS)
     if any(ch.isdigit() for ch in bare_left):
         return BREAK_INSIDE_UNIT
-    if bare_left[:1].isupper() and bare_right[:1].isupper():
-        return BREAK_INSIDE_UNIT  # inside a name: Trần Quốc Tỏ, Công an Thanh Hóa
+    if bare_left.lower() in MAGNITUDES and k >= 2 and any(ch.isdigit() for ch in words[k - 2]):
+        return BREAK_INSIDE_UNIT  # 96,5 tỷ | đồng
+    if bare_right[:1].isupper() and (bare_left[:1].isupper() or bare_left in TITLE_ENDINGS
+                                     or bare_left.lower() in TITLE_ENDINGS):
+        return BREAK_INSIDE_UNIT  # inside a name (Trần Quốc Tỏ) or after its title (Thượng tướng Trần Quốc Tỏ)
+    if bare_right[:1].isdigit() and bare_left.lower() in ("ngày", "tháng", "năm", "số", "lúc", "đến", "từ"):
+        return BREAK_INSIDE_UNIT  # ngày | 12/3
     if bare_right.lower() in CONJUNCTIONS_AND_PREPOSITIONS:
         return BREAK_BEFORE_WORD
+    if bare_left.lower() in FUNCTION_WORDS:
+        return BREAK_AFTER_FUNCTION_WORD
+    if bare_left[:1].isupper():
+        return BREAK_AFTER_CAPITALISED
     return BREAK_BETWEEN_WORDS
 
 
-def split_cues(sentence: str, max_chars: int = MAX_LINE_CHARS, max_lines: int = MAX_LINES) -> list[Cue]:
-    """Cut a sentence into cues that each fit `max_lines` × `max_chars`, at the cheapest breaks."""
+def _is_number(word: str) -> bool:
+    return any(ch.isdigit() for ch in word)
+
+
+def split_cues(
+    sentence: str, max_chars: int = MAX_LINE_CHARS, max_lines: int = MAX_LINES, *,
+    rules: CueRules | None = None, rate: float = DEFAULT_RATE,
+) -> list[Cue]:
+    """Cut a sentence into cues that each fit `max_lines` × `max_chars`, at the cheapest breaks.
+
+    With `rules`, the line limits come from them and each cue's duration is estimated from its syllables at
+    `rate`: a cue longer than `rules.max_duration` is never made (unless it is one word), and one shorter
+    than `rules.min_duration` costs extra, so that short cues merge with a neighbour where they can.
+    """
+    if rules is not None:
+        max_chars, max_lines = rules.max_chars, rules.max_lines
     words = sentence.split(" ")
     n = len(words)
+    syllables = [0]
+    for word in words:
+        syllables.append(syllables[-1] + spoken_syllables(word))
     # best[i]: (cost, previous break) for the words[:i] cut into cues
     best: list[tuple[float, int]] = [(0.0, 0)] + [(float("inf"), 0)] * n
     for i in range(1, n + 1):
@@ -210,9 +262,21 @@ def split_cues(sentence: str, max_chars: int = MAX_LINE_CHARS, max_lines: int = 
                 break
             if best[j][0] == float("inf"):
                 continue
-            cost = best[j][0] + CUE_COST + (_gap_cost(words, i) if i < n else 0.0)
+            cost = best[j][0] + CUE_COST + (CUE_BREAK_WEIGHT * _gap_cost(words, i) if i < n else 0.0)
             if length < SHORT_CUE_CHARS and n > 1:
                 cost += (SHORT_CUE_CHARS - length) * 0.5
+            if rules is not None:
+                seconds = (syllables[i] - syllables[j]) / rate
+                if seconds > DURATION_MARGIN * rules.max_duration and i - j > 1:
+                    continue
+                if seconds < rules.min_duration and (j > 0 or i < n):
+                    cost += SHORT_CUE_COST
+                # a cue dense in characters per spoken syllable reads fast: spread the density evenly
+                if seconds > 0:
+                    # the sentence's last cue may stay up into the pause after it
+                    shown = seconds / CUE_PACE + (rules.max_overhang if i == n else 0.0)
+                    cps = length / shown
+                    cost += FAST_CUE_COST * max(0.0, cps - rules.target_cps)
             if cost >= best[i][0]:
                 continue
             laid = _layout(" ".join(words[j:i]), max_chars, max_lines)
@@ -250,6 +314,8 @@ def segment(
     source: bool = False,
     max_chars: int = MAX_LINE_CHARS,
     max_lines: int = MAX_LINES,
+    rules: CueRules | None = None,
+    rate: float = DEFAULT_RATE,
 ) -> list[Segment]:
     """Segments to speak and subtitle, in reading order. Placeholders are never included."""
     wanted = set(_SPOKEN_KINDS)
@@ -269,7 +335,7 @@ def segment(
                     kind=block.kind,  # type: ignore[arg-type]
                     paragraph=block.paragraph,
                     text=sentence,
-                    cues=tuple(split_cues(sentence, max_chars, max_lines)),
+                    cues=tuple(split_cues(sentence, max_chars, max_lines, rules=rules, rate=rate)),
                 )
             )
     return segments
@@ -281,6 +347,49 @@ _SYLLABLE = re.compile(r"\w+", re.UNICODE)
 def count_syllables(text: str) -> int:
     """Spoken syllables, counted on speech text (each Vietnamese word written apart is one syllable)."""
     return len(_SYLLABLE.findall(text))
+
+
+_NUMBER = re.compile(r"(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?")
+
+
+def number_syllables(digits: str) -> int:
+    """Syllables of an integer read in Vietnamese: 500.000 → năm trăm nghìn (3), 2024 → hai nghìn không trăm
+    hai mươi tư (7), 176 → một trăm bảy mươi sáu (5)."""
+    digits = digits.replace(".", "").lstrip("0") or "0"
+    groups = [digits[max(0, k - 3):k] for k in range(len(digits), 0, -3)][::-1]
+    total = 0
+    for position, group in enumerate(groups):
+        h, t, o = (int(ch) for ch in group.rjust(3, "0"))
+        leading = position == 0
+        if not (h or t or o):
+            continue
+        if h or not leading:
+            total += 2  # "x trăm", or "không trăm" inside a number
+        if t:
+            total += 1 if t == 1 else 2  # "mười" / "x mươi"
+        elif o and (h or not leading):
+            total += 1  # "linh"
+        total += 1 if o else 0
+        total += 0 if position == len(groups) - 1 else 1  # nghìn, triệu, tỷ
+    return max(1, total)
+
+
+_BRACKETED_ACRONYM = re.compile(r"\([A-ZĐ&]{2,}\)[,.;:]?")
+
+
+def spoken_syllables(word: str) -> int:
+    """Syllables a voice takes to say a written word: numbers are read out (176 → một trăm bảy mươi sáu)
+    and acronyms spelled (BHYT → bê hát y tê), so both count more than one."""
+    if _BRACKETED_ACRONYM.fullmatch(word):
+        return 0  # "(HĐND)" after its expansion is not read again (see broadcast.speech)
+    numbers = list(_NUMBER.finditer(word))
+    if numbers:
+        total = sum(number_syllables(m.group(1)) + (1 + len(m.group(2)) if m.group(2) else 0) for m in numbers)
+        return total + len(_SYLLABLE.findall(_NUMBER.sub(" ", word)))
+    letters = [ch for ch in word if ch.isalpha()]
+    if len(letters) >= 2 and all(ch.isupper() for ch in letters):
+        return len(letters)
+    return count_syllables(word)
 
 
 def estimate_seconds(text: str, rate: float = DEFAULT_RATE) -> float:

@@ -20,6 +20,9 @@ class TimedCue:
     end: float
     text: str
     lines: tuple[str, ...]
+    # where the cue is spoken, measured on the audio; start/end are the times shown (see cuetiming)
+    speech_start: float | None = None
+    speech_end: float | None = None
 
 
 @dataclass(frozen=True)

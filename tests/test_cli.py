@@ -23,8 +23,13 @@ def test_help_and_version():
     assert "produce" in out and "plan" in out
     produce_help = run("produce", "--help").output
     for option in ("--output-dir", "--engine", "--voice", "--rate", "--format", "--captions", "--credit",
-                   "--sentence-pause", "--paragraph-pause"):
+                   "--sentence-pause", "--paragraph-pause", "--subtitles", "--fps", "--srt-bom", "--eol",
+                   "--start-offset", "--clip-subtitles", "--max-cps", "--max-chars"):
         assert option in produce_help
+    assert "lint" in out
+    lint_help = run("lint", "--help").output
+    for option in ("--fps", "--max-cps", "--target-cps", "--min-duration", "--max-duration", "--chain-frames"):
+        assert option in lint_help
 
 
 def test_plan_prints_estimates_and_writes_srt(sample, tmp_path):

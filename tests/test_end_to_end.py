@@ -9,8 +9,13 @@ import pytest
 import srt
 from click.testing import CliRunner
 
+from xml.etree import ElementTree as ET
+
 from broadcast import audio, transcript
 from broadcast.cli import cli
+from broadcast.cuerules import CueRules
+from broadcast.lint import lint
+from browser import require_chromium
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +47,11 @@ def test_manifest_shape(produced, bulletin):
     for seg in m["segments"]:
         assert {"index", "kind", "text", "speech", "start", "end", "clip", "cues"} <= set(seg)
         assert seg["start"] < seg["end"]
-        assert seg["cues"][0]["start"] >= seg["start"] and seg["cues"][-1]["end"] <= seg["end"] + 1e-3
+        # measured speech lies inside the segment; shown times start on the frame the speech starts in
+        # (one 25 fps frame = 0.04 s, plus the manifest's millisecond rounding)
+        assert seg["cues"][0]["speech_start"] >= seg["start"] and seg["cues"][-1]["speech_end"] <= seg["end"] + 1e-3
+        for cue in seg["cues"]:
+            assert cue["speech_start"] - 0.0405 <= cue["start"] <= cue["speech_start"] < cue["speech_end"]
         assert " ".join(c["text"] for c in seg["cues"]) == seg["text"]
 
 
@@ -63,7 +72,7 @@ def test_subtitles_match_the_audio(produced, bulletin):
     assert [s.index for s in subs] == list(range(1, len(subs) + 1))
     audio_seconds = decoded_seconds(produced / m["audio"])
     assert audio_seconds == pytest.approx(m["duration"], abs=0.06)  # MP3 framing
-    assert abs(subs[-1].end.total_seconds() - m["duration"]) <= 0.05
+    assert -0.05 <= subs[-1].end.total_seconds() - m["duration"] <= 0.5  # at most 0.5 s past the last speech
     assert len(subs) == sum(len(s["cues"]) for s in m["segments"])
     for a, b in zip(subs, subs[1:]):
         assert a.start < a.end <= b.start
@@ -102,3 +111,76 @@ def test_wav_and_captions(bulletin, tmp_path):
         assert first / rate == pytest.approx(seg["start"], abs=1e-3) and last / rate == pytest.approx(seg["end"], abs=1e-3)
         clip, _ = audio.read_wav(folder / seg["clip"])
         assert clip == bulletin_pcm[first * width : last * width]  # sample-exact cut of the bulletin
+
+
+def test_produced_subtitles_pass_lint(produced, bulletin):
+    """0 violations at the hard limits and at least 95% of cues at ≤ 17 characters/s, in SRT and WebVTT."""
+    rules = CueRules()
+    for ext in (".srt", ".vtt"):
+        report = lint(produced / f"{bulletin.stem}{ext}", rules)
+        assert report.violations == [], report.lines()
+        assert report.within_target >= 0.95 * len(report.cues), report.lines()[-1]
+    result = CliRunner().invoke(cli, ["lint", str(produced / f"{bulletin.stem}.srt")])
+    assert result.exit_code == 0 and " 0 violations" in result.output
+
+
+def test_produced_line_breaks(produced):
+    m = json.loads((produced / "manifest.json").read_text(encoding="utf-8"))
+    for seg in m["segments"]:
+        for cue in seg["cues"]:
+            lines = cue["lines"]
+            assert " ".join(lines) == cue["text"] and len(lines) <= 2 and all(len(x) <= 42 for x in lines)
+            if len(lines) == 1:
+                continue
+            assert len(cue["text"]) > 42  # one line when it fits
+            for top, bottom in [lines]:
+                # never between a title and the name, inside a name, after TP., or after a number
+                assert not (bottom[:1].isupper() and top.split()[-1] in ("tướng", "chí", "TP.", "PGS.TS.", "ông", "bà"))
+                assert not top[-1].isdigit()  # a number with no punctuation after it keeps its unit
+
+
+def test_produced_vtt_loads_in_a_browser_with_every_cue(produced, bulletin, tmp_path):
+    from test_writers import browser_cues
+
+    require_chromium()
+    vtt = (produced / f"{bulletin.stem}.vtt").read_text(encoding="utf-8")
+    out = browser_cues(tmp_path, vtt)
+    subs = list(srt.parse((produced / f"{bulletin.stem}.srt").read_text(encoding="utf-8")))
+    assert out["status"] == "loaded" and len(out["cues"]) == len(subs)
+    assert [text for _, _, text in out["cues"]] == [s.content for s in subs]
+
+
+def test_editor_options(bulletin, tmp_path):
+    result = CliRunner().invoke(cli, [
+        "produce", str(bulletin), "-o", str(tmp_path), "--subtitles", "srt,vtt,ttml", "--srt-bom", "--eol", "crlf",
+        "--start-offset", "01:00:00:00", "--clip-subtitles", "--fps", "30"])
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / bulletin.stem
+    raw = (folder / f"{bulletin.stem}.srt").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf1\r\n01:00:") and b"\n" not in raw.replace(b"\r\n", b"")
+    assert not (folder / f"{bulletin.stem}.vtt").read_bytes().startswith(b"\xef\xbb\xbf")
+    ET.fromstring((folder / f"{bulletin.stem}.ttml").read_bytes())
+    m = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    for seg in m["segments"]:
+        clip_srt = folder / seg["clip"].replace(".mp3", ".srt")
+        assert (folder / seg["clip"].replace(".mp3", ".vtt")).exists()
+        assert (folder / seg["clip"].replace(".mp3", ".ttml")).exists()
+        subs = list(srt.parse(clip_srt.read_text(encoding="utf-8-sig")))
+        assert len(subs) == len(seg["cues"])
+        first = seg["cues"][0]["start"] - seg["start"]
+        assert subs[0].start.total_seconds() == pytest.approx(3600 + max(0.0, first), abs=2e-3)
+    # frames at 30 fps: every shown time sits on the 30 fps grid
+    for seg in m["segments"]:
+        for cue in seg["cues"]:
+            assert abs(cue["start"] * 30 - round(cue["start"] * 30)) < 0.02
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--start-offset", "1:00:00"], "--start-offset"),
+    (["--start-offset", "00:00:00:29"], "out of range at 25 fps"),
+    (["--subtitles", "srt,stl"], "stl"),
+])
+def test_bad_subtitle_options(bulletin, tmp_path, args, message):
+    result = CliRunner().invoke(cli, ["produce", str(bulletin), "-o", str(tmp_path), *args])
+    assert result.exit_code != 0 and message in result.output and "Traceback" not in result.output
+    assert not (tmp_path / bulletin.stem).exists()

@@ -150,3 +150,70 @@ def test_cue_limits_hold_on_any_words(word_list):
     for cue in cues:
         if all(len(w) <= 42 for w in cue.text.split(" ")):
             assert len(cue.lines) <= 2 and all(len(line) <= 42 for line in cue.lines)
+
+
+# ---------------------------------------------------------------- broadcast line-break and duration rules
+
+from broadcast.cuerules import CueRules  # noqa: E402
+
+RULES = CueRules()
+
+
+@pytest.mark.parametrize("text, together", [
+    ("Đoàn công tác của Bộ Công an do Thượng tướng Trần Quốc Tỏ làm trưởng đoàn", "Thượng tướng Trần Quốc Tỏ"),
+    ("Tham dự hội nghị có Phó Chủ tịch UBND tỉnh Lê Văn Hòa và các đại biểu", "Lê Văn Hòa"),
+    ("Tổng kinh phí hỗ trợ mua thẻ bảo hiểm y tế năm nay là 96,5 tỷ đồng", "96,5 tỷ đồng"),
+    ("Các đại biểu tham quan mô hình điểm tại huyện Đông Sơn vào sáng ngày 12/3", "ngày 12/3"),
+    ("Giá lúa tươi tại ruộng dao động trong khoảng từ 7.200 – 7.600 đồng/kg", "7.200 – 7.600 đồng/kg"),
+    ("Bệnh viện đã phối hợp với các đơn vị tại TP. Thanh Hóa tổ chức tập huấn", "TP. Thanh Hóa"),
+    ("Hội thảo có PGS.TS. Nguyễn Minh Tuấn và nhiều chuyên gia y tế", "PGS.TS. Nguyễn Minh Tuấn"),
+])
+def test_line_breaks_keep_units_together(text, together):
+    lines = layout_lines(text)
+    assert lines is not None and len(lines) == 2
+    assert any(together in line for line in lines), lines
+
+
+def test_bottom_line_is_the_longer_when_unequal():
+    lines = layout_lines("Các đại biểu đã thảo luận và thống nhất nhiều nội dung quan trọng của năm")
+    assert len(lines) == 2 and len(lines[0]) <= len(lines[1])
+
+
+def test_breaks_before_conjunctions_and_prepositions():
+    lines = layout_lines("Nông dân thu hoạch lúa sớm để tránh mưa bão và bán được giá cao")
+    assert lines[1].split()[0] in segmenter.CONJUNCTIONS_AND_PREPOSITIONS, lines
+
+
+def test_no_cue_is_planned_longer_than_the_maximum_duration():
+    text = " ".join(["một hai ba bốn năm sáu bảy tám chín mười"] * 6) + "."
+    for rate in (2.0, 3.3, 5.0):
+        for cue in split_cues(text, rules=RULES, rate=rate):
+            syllables = sum(segmenter.spoken_syllables(w) for w in cue.text.split())
+            assert syllables / rate <= RULES.max_duration
+
+
+def test_short_cues_are_merged_with_a_neighbour():
+    text = "Hôm nay, tỉnh tổ chức lễ ra quân, tuyên truyền an toàn giao thông trên toàn địa bàn các huyện."
+    cues = split_cues(text, rules=RULES, rate=3.3)
+    for cue in cues:
+        assert sum(segmenter.spoken_syllables(w) for w in cue.text.split()) / 3.3 >= RULES.min_duration
+
+
+def test_spoken_syllables_count_numbers_and_acronyms():
+    assert segmenter.spoken_syllables("BHYT") == 4
+    assert segmenter.spoken_syllables("176") == 5 and segmenter.spoken_syllables("đồng") == 1
+    assert segmenter.spoken_syllables("12/3,") > 2
+
+
+@pytest.mark.parametrize("number, syllables", [
+    ("12", 2), ("10", 1), ("105", 4), ("176", 5), ("1.200", 4), ("2024", 7), ("500.000", 3), ("71.346", 9),
+])
+def test_number_syllables(number, syllables):
+    assert segmenter.number_syllables(number) == syllables
+
+
+def test_the_text_is_the_transcripts():
+    text = "Lực lượng CSGT và UBND tỉnh phối hợp kiểm tra, xử lý vi phạm về nồng độ cồn trên Quốc lộ 1A."
+    cues = split_cues(text, rules=RULES)
+    assert " ".join(c.text for c in cues) == text
+    assert "CSGT" in " ".join(line for c in cues for line in c.lines)

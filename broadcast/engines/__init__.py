@@ -15,7 +15,7 @@ ENGINES: dict[str, str] = {
 }
 
 
-def create(name: str, voice: str | None = None, rate: float = 3.9, **options: Any) -> Engine:
+def create(name: str, voice: str | None = None, rate: float = 3.3, **options: Any) -> Engine:
     """The engine called `name`; `options` it does not take (e.g. concurrency for an offline voice) are dropped."""
     try:
         module_name, class_name = ENGINES[name].split(":")

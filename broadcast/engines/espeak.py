@@ -137,7 +137,7 @@ class EspeakEngine:
     name = "espeak"
     default_voice = "vi"
 
-    def __init__(self, voice: str | None = None, rate: float = 3.9) -> None:
+    def __init__(self, voice: str | None = None, rate: float = 3.3) -> None:
         self.voice = voice or self.default_voice
         self.rate = rate
         self._library = _Library.get()

@@ -194,7 +194,7 @@ class GttsEngine:
     def __init__(
         self,
         voice: str | None = None,
-        rate: float = 3.9,
+        rate: float = 3.3,
         concurrency: int = DEFAULT_CONCURRENCY,
         tld: str = "com",
         endpoint: str | None = None,

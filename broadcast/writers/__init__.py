@@ -2,16 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Protocol, Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol, Sequence
 
+from broadcast.cuerules import DEFAULT_FPS
 from broadcast.timeline import TimedCue
+
+EOL = {"lf": "\n", "crlf": "\r\n"}
+
+
+@dataclass(frozen=True)
+class WriterOptions:
+    """How a subtitle file is written for the editor that imports it."""
+
+    bom: bool = False  # SRT only: a UTF-8 byte order mark (some Windows players want one; some parsers break on it)
+    eol: Literal["lf", "crlf"] = "lf"
+    start_offset: float = 0.0  # seconds added to every time (DaVinci Resolve timelines start at 01:00:00:00)
+    fps: float = DEFAULT_FPS
+
+    def finish(self, text: str) -> str:
+        """Apply the line-ending choice to text written with \\n."""
+        return text.replace("\n", EOL[self.eol])
 
 
 class SubtitleWriter(Protocol):
     name: str
     extension: str
 
-    def render(self, cues: Sequence[TimedCue]) -> str: ...
+    def render(self, cues: Sequence[TimedCue], options: WriterOptions = WriterOptions()) -> str: ...
 
 
 WRITERS: dict[str, SubtitleWriter] = {}
@@ -29,4 +47,4 @@ def get(name: str) -> SubtitleWriter:
         raise ValueError(f"unknown subtitle format {name!r} (known: {', '.join(sorted(WRITERS))})") from None
 
 
-from broadcast.writers import srt_writer, vtt_writer  # noqa: E402,F401  (registration)
+from broadcast.writers import srt_writer, ttml_writer, vtt_writer  # noqa: E402,F401  (registration)

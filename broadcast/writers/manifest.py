@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from broadcast.timeline import Programme
+from broadcast.timeline import Programme, TimedCue
 
 
 def render(programme: Programme, *, source: str, engine: str, voice: str, audio: str,
@@ -29,7 +29,8 @@ def render(programme: Programme, *, source: str, engine: str, voice: str, audio:
                 "clip": clip,
                 **(more or {}),
                 "cues": [
-                    {"start": round(c.start, 3), "end": round(c.end, 3), "text": c.text, "lines": list(c.lines)}
+                    {"start": round(c.start, 3), "end": round(c.end, 3), **_speech_times(c), "text": c.text,
+                     "lines": list(c.lines)}
                     for c in seg.cues
                 ],
             }
@@ -38,3 +39,10 @@ def render(programme: Programme, *, source: str, engine: str, voice: str, audio:
         ],
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _speech_times(cue: TimedCue) -> dict[str, float]:
+    """Where the cue is spoken (measured), when that differs from where it is shown."""
+    if cue.speech_start is None or cue.speech_end is None:
+        return {}
+    return {"speech_start": round(cue.speech_start, 3), "speech_end": round(cue.speech_end, 3)}

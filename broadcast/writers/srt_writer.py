@@ -8,24 +8,26 @@ from typing import Sequence
 import srt
 
 from broadcast.timeline import TimedCue
-from broadcast.writers import register
+from broadcast.writers import WriterOptions, register
 
 
 class SrtWriter:
     name = "srt"
     extension = ".srt"
 
-    def render(self, cues: Sequence[TimedCue]) -> str:
+    def render(self, cues: Sequence[TimedCue], options: WriterOptions = WriterOptions()) -> str:
+        offset = options.start_offset
         subtitles = [
             srt.Subtitle(
                 index=i,
-                start=timedelta(milliseconds=round(cue.start * 1000)),
-                end=timedelta(milliseconds=round(cue.end * 1000)),
+                start=timedelta(milliseconds=round((cue.start + offset) * 1000)),
+                end=timedelta(milliseconds=round((cue.end + offset) * 1000)),
                 content="\n".join(cue.lines),
             )
             for i, cue in enumerate(cues, start=1)
         ]
-        return srt.compose(subtitles, reindex=False)
+        text = options.finish(srt.compose(subtitles, reindex=False))
+        return ("\ufeff" if options.bom else "") + text
 
 
 register(SrtWriter())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from broadcast.timeline import TimedCue
-from broadcast.writers import register
+from broadcast.writers import WriterOptions, register
 
 
 def timestamp(seconds: float) -> str:
@@ -24,14 +24,16 @@ class VttWriter:
     name = "vtt"
     extension = ".vtt"
 
-    def render(self, cues: Sequence[TimedCue]) -> str:
+    def render(self, cues: Sequence[TimedCue], options: WriterOptions = WriterOptions()) -> str:
         out = ["WEBVTT", ""]
+        offset = options.start_offset
         for i, cue in enumerate(cues, start=1):
             out.append(str(i))
-            out.append(f"{timestamp(cue.start)} --> {timestamp(cue.end)}")
+            out.append(f"{timestamp(cue.start + offset)} --> {timestamp(cue.end + offset)}")
+            # a blank line would end the cue early (escaping ">" also keeps "-->" out of cue text)
             out.extend(escape(line) for line in cue.lines if line.strip())
             out.append("")
-        return "\n".join(out)
+        return options.finish("\n".join(out))
 
 
 register(VttWriter())

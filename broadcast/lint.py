@@ -1,0 +1,224 @@
+"""`broadcast lint`: check any SRT or WebVTT file against the cue rules, ours or hand-made.
+
+Every violation names the cue (its position in the file, from 1), its in-time and the rule; a summary
+follows. Characters are counted on NFC text with markup (<i>, {\\an8}) removed and entities decoded.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import srt
+
+from broadcast.cuerules import CueRules, reading_chars
+from broadcast.errors import BroadcastError
+
+_TOLERANCE = 0.0015  # seconds: times in files are rounded to the millisecond on both ends of a gap
+
+
+@dataclass(frozen=True)
+class FileCue:
+    number: int  # position in the file, from 1
+    start: float
+    end: float
+    lines: tuple[str, ...]
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+    @property
+    def chars(self) -> int:
+        return reading_chars(self.lines)
+
+    @property
+    def cps(self) -> float:
+        return self.chars / self.duration if self.duration > 0 else float("inf")
+
+
+@dataclass(frozen=True)
+class Violation:
+    cue: int
+    time: float
+    rule: str
+    message: str
+
+
+# ---------------------------------------------------------------- reading
+
+_TAG = re.compile(r"<[^>]*>|\{\\[^}]*\}")
+
+
+def clean_lines(text: str, entities: bool) -> tuple[str, ...]:
+    """What the viewer reads: markup removed, NFC, blank lines dropped."""
+    text = _TAG.sub("", text)
+    if entities:
+        text = html.unescape(text)
+    lines = (unicodedata.normalize("NFC", line).strip() for line in text.split("\n"))
+    return tuple(line for line in lines if line)
+
+
+def parse_srt(text: str) -> list[FileCue]:
+    try:
+        subs = list(srt.parse(text.lstrip("\ufeff").replace("\r\n", "\n")))
+    except srt.SRTParseError as exc:
+        raise BroadcastError(f"not a valid SRT file: {str(exc).splitlines()[0]}") from None
+    return [FileCue(k, s.start.total_seconds(), s.end.total_seconds(), clean_lines(s.content, entities=False))
+            for k, s in enumerate(subs, start=1)]
+
+
+_VTT_TIME = re.compile(r"^(?:(\d+):)?(\d{2}):(\d{2})\.(\d{3})$")
+_VTT_TIMING = re.compile(r"^(\S+)[ \t]+-->[ \t]+(\S+)")
+
+
+def _vtt_seconds(stamp: str) -> float:
+    match = _VTT_TIME.match(stamp)
+    if not match:
+        raise ValueError(stamp)
+    h, m, s, ms = match.groups()
+    return int(h or 0) * 3600 + int(m) * 60 + int(s) + int(ms) / 1000
+
+
+@dataclass(frozen=True)
+class VttFile:
+    cues: list[FileCue]
+    stray_blocks: list[tuple[int, str]]  # (the cue it follows, first line) of text blocks with no timing
+
+
+def parse_vtt(text: str) -> VttFile:
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if not re.match(r"WEBVTT(?:[ \t\n]|$)", text):
+        raise BroadcastError("not a WebVTT file: the first line must be WEBVTT")
+    blocks = re.split(r"\n[ \t]*\n", text)
+    cues: list[FileCue] = []
+    stray: list[tuple[int, str]] = []
+    for block in blocks[1:]:
+        lines = block.strip("\n").split("\n")
+        if not lines or not lines[0].strip() or lines[0].startswith(("NOTE", "STYLE", "REGION")):
+            continue
+        at = 0 if "-->" in lines[0] else 1 if len(lines) > 1 and "-->" in lines[1] else None
+        if at is None:
+            stray.append((len(cues), lines[0]))
+            continue
+        match = _VTT_TIMING.match(lines[at])
+        try:
+            if not match:
+                raise ValueError(lines[at])
+            start, end = _vtt_seconds(match.group(1)), _vtt_seconds(match.group(2))
+        except ValueError:
+            raise BroadcastError(f"not a valid WebVTT timing line: {lines[at]!r}") from None
+        cues.append(FileCue(len(cues) + 1, start, end, clean_lines("\n".join(lines[at + 1:]), entities=True)))
+    return VttFile(cues, stray)
+
+
+def read(path: Path) -> tuple[list[FileCue], list[Violation]]:
+    """The cues of an SRT or WebVTT file, and the structural problems found while reading it."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise BroadcastError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BroadcastError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    try:
+        if path.suffix.lower() == ".vtt" or text.lstrip("\ufeff").startswith("WEBVTT"):
+            parsed = parse_vtt(text)
+            problems = [Violation(after + 1, parsed.cues[after - 1].end if after else 0.0, "vtt-blank-line",
+                                  f"text {first[:30]!r} has no timing line: a blank line inside cue {after}?")
+                        for after, first in parsed.stray_blocks]
+            return parsed.cues, problems
+        return parse_srt(text), []
+    except BroadcastError as exc:
+        raise BroadcastError(f"{path}: {exc}") from None
+
+
+# ---------------------------------------------------------------- rules
+
+
+def check(cues: Sequence[FileCue], rules: CueRules) -> list[Violation]:
+    """Every hard-limit violation, in cue order."""
+    out: list[Violation] = []
+
+    def add(cue: FileCue, rule: str, message: str) -> None:
+        out.append(Violation(cue.number, cue.start, rule, message))
+
+    for k, cue in enumerate(cues):
+        if not cue.lines:
+            add(cue, "empty", "no text")
+        if len(cue.lines) > rules.max_lines:
+            add(cue, "lines", f"{len(cue.lines)} lines, at most {rules.max_lines}")
+        for n, line in enumerate(cue.lines, start=1):
+            if len(line) > rules.max_chars:
+                add(cue, "line-length", f"line {n} has {len(line)} characters, at most {rules.max_chars}")
+        if len(cue.lines) > 1 and len(" ".join(cue.lines)) <= rules.max_chars:
+            add(cue, "one-line", f"{len(cue.lines)} lines where one of {len(' '.join(cue.lines))} characters fits")
+        if cue.duration <= 0:
+            add(cue, "timing", "ends before it starts")
+            continue
+        if cue.duration < rules.min_duration - _TOLERANCE / 3:
+            add(cue, "min-duration", f"{cue.duration:.3f} s, at least {rules.min_duration:.3f} s")
+        if cue.duration > rules.max_duration + _TOLERANCE / 3:
+            add(cue, "max-duration", f"{cue.duration:.3f} s, at most {rules.max_duration:g} s")
+        if cue.cps > rules.max_cps + 1e-9:
+            add(cue, "reading-speed", f"{cue.cps:.1f} characters/s, at most {rules.max_cps:g}")
+        if k + 1 < len(cues):
+            following = cues[k + 1]
+            gap = following.start - cue.end
+            frames = gap * rules.fps
+            if following.start < cue.start:
+                add(following, "order", f"starts before cue {cue.number}")
+            elif gap < 0:
+                add(cue, "gap", f"runs {-gap:.3f} s into cue {following.number}")
+            elif gap < rules.min_gap - _TOLERANCE:
+                add(cue, "gap", f"ends {frames:.1f} frames before cue {following.number}, "
+                    f"at least {rules.min_gap_frames} frames")
+            elif gap <= rules.chain_gap + _TOLERANCE and abs(gap - rules.min_gap) > _TOLERANCE:
+                add(cue, "chaining", f"gap of {frames:.1f} frames to cue {following.number}: close gaps of "
+                    f"{rules.chain_frames} frames or fewer to {rules.min_gap_frames}")
+    return out
+
+
+# ---------------------------------------------------------------- report
+
+
+def timecode(seconds: float) -> str:
+    ms = max(0, round(seconds * 1000))
+    h, rest = divmod(ms, 3_600_000)
+    m, rest = divmod(rest, 60_000)
+    s, ms = divmod(rest, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d},{ms:03d}"
+
+
+@dataclass(frozen=True)
+class Report:
+    path: Path
+    cues: list[FileCue]
+    violations: list[Violation]
+    rules: CueRules
+
+    @property
+    def within_target(self) -> int:
+        return sum(c.cps <= self.rules.target_cps + 1e-9 for c in self.cues if c.duration > 0)
+
+    def lines(self) -> list[str]:
+        out = [f"{self.path}:{v.cue}: {timecode(v.time)}: {v.rule}: {v.message}" for v in self.violations]
+        counts = Counter(v.rule for v in self.violations)
+        n = len(self.cues)
+        share = 100 * self.within_target / n if n else 100.0
+        top = max((c.cps for c in self.cues), default=0.0)
+        detail = f" ({', '.join(f'{rule} {k}' for rule, k in sorted(counts.items()))})" if counts else ""
+        out.append(f"{self.path}: {n} cues, {len(self.violations)} violations{detail}; "
+                   f"{share:.0f}% of cues at ≤ {self.rules.target_cps:g} characters/s (fastest {top:.1f})")
+        return out
+
+
+def lint(path: Path, rules: CueRules) -> Report:
+    cues, problems = read(path)
+    return Report(path, cues, sorted(problems + check(cues, rules), key=lambda v: (v.cue, v.rule)), rules)
