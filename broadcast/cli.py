@@ -6,14 +6,13 @@ Options come in groups (text, voice, audio, subtitles, output), each a decorator
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 from pathlib import Path
 from typing import Any, Callable, NoReturn, TypeVar
 
 import click
 
-from broadcast import __version__, segmenter, timeline
+from broadcast import __version__, defaults
 from broadcast.errors import BroadcastError
 
 F = TypeVar("F", bound=Callable[..., object])
@@ -48,11 +47,11 @@ text_options = _apply(
                  help="Speak and subtitle photo captions (photo placeholders are never spoken)."),
     click.option("--credit/--no-credit", default=False, show_default=True,
                  help='Speak and subtitle the closing "Nguồn: …" credit.'),
-    click.option("--rate", type=click.FloatRange(1.5, 8.0), default=segmenter.DEFAULT_RATE, show_default=True,
+    click.option("--rate", type=click.FloatRange(1.5, 8.0), default=defaults.RATE, show_default=True,
                  help="Speaking rate in syllables per second (radio news: 3.9; 3.3 keeps subtitles readable)."),
-    click.option("--sentence-pause", type=click.FloatRange(0, 10), default=timeline.DEFAULT_SENTENCE_PAUSE,
+    click.option("--sentence-pause", type=click.FloatRange(0, 10), default=defaults.SENTENCE_PAUSE,
                  show_default=True, help="Seconds of silence between sentences."),
-    click.option("--paragraph-pause", type=click.FloatRange(0, 10), default=timeline.DEFAULT_PARAGRAPH_PAUSE,
+    click.option("--paragraph-pause", type=click.FloatRange(0, 10), default=defaults.PARAGRAPH_PAUSE,
                  show_default=True, help="Seconds of silence between paragraphs."),
     click.option("--lexicon", type=click.Path(path_type=Path, dir_okay=False), default=None,
                  help="Extra abbreviations, one 'written<TAB>spoken' per line; they win over the built-in ones."),
@@ -149,11 +148,11 @@ def _load_config(ctx: click.Context, param: click.Parameter, value: Path | None)
     from broadcast.config import ConfigError, load
 
     try:
-        defaults = load(value, produce)
+        station = load(value, produce)
     except ConfigError as exc:
         _fail(str(exc))
     own = {p.name for p in ctx.command.params}
-    ctx.default_map = {**(ctx.default_map or {}), **{k: v for k, v in defaults.items() if k in own}}
+    ctx.default_map = {**(ctx.default_map or {}), **{k: v for k, v in station.items() if k in own}}
 
 
 config_option = click.option(
@@ -165,6 +164,8 @@ config_option = click.option(
 def settings_from(options: dict[str, Any]):
     """The pipeline settings named by command-line options (options that are not settings are ignored)."""
     from broadcast.pipeline import Settings
+
+    import dataclasses
 
     names = {f.name for f in dataclasses.fields(Settings)}
     return Settings(**{k: v for k, v in options.items() if k in names})
@@ -260,6 +261,8 @@ def plan(transcript: Path, srt_path: Path | None, **options: Any) -> None:
         segments = make_plan(transcript, settings)
     except BroadcastError as exc:
         _fail(str(exc))
+    from broadcast import timeline
+
     timed = timeline.estimate(segments, settings.rate, settings.sentence_pause, settings.paragraph_pause)
     for seg in timed:
         click.echo(f"[{seg.segment.index:03d}] {timestamp(seg.start)} – {timestamp(seg.end)}  "

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Literal
 
+from broadcast import defaults
 from broadcast.cuerules import CueRules
 from broadcast.transcript import Block, Transcript
 
@@ -18,10 +19,7 @@ SegmentKind = Literal["title", "paragraph", "caption", "source"]
 
 MAX_LINE_CHARS = 42
 MAX_LINES = 2
-# Syllables per second, pauses at commas included. Vietnamese radio news runs at 3.9, but eSpeak at 3.9 gives
-# subtitles of 17–18 characters/s (the limit to aim at is 17); at 3.3 (inside a cue it articulates ≈ 3.6) at
-# least 96% of cues of five bulletins are at ≤ 17 characters/s. See README "Reading speed".
-DEFAULT_RATE = 3.3
+DEFAULT_RATE = defaults.RATE
 
 # Dotted words after which a period never ends a sentence (compared on the last dotted component,
 # so "PGS.TS." and "TP." both match); single capital letters (initials, N.T.H.) never end one either.

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
-from broadcast import audio
+from broadcast import audio, defaults
 from broadcast.engines.base import SpeechAudio
 from broadcast.segmenter import Segment
 
-DEFAULT_SENTENCE_PAUSE = 0.45
-DEFAULT_PARAGRAPH_PAUSE = 1.0
+DEFAULT_SENTENCE_PAUSE = defaults.SENTENCE_PAUSE
+DEFAULT_PARAGRAPH_PAUSE = defaults.PARAGRAPH_PAUSE
 EDGE_MARGIN = 0.03  # kept around each sentence's sound so soft onsets and releases are not clipped
 
 
