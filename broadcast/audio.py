@@ -151,18 +151,45 @@ def decode_mp3_gapless(data: bytes, sample_rate: int) -> bytes:
     return pcm
 
 
-def encode(pcm: bytes, sample_rate: int, path: Path, fmt: str, bitrate: str = "128k",
-           sample_width: int = SAMPLE_WIDTH) -> None:
-    """Write mono PCM (16- or 24-bit) as WAV (by the standard library) or MP3 (by ffmpeg's libmp3lame)."""
+def encode(pcm: bytes | bytearray | memoryview, sample_rate: int, path: Path, fmt: str, bitrate: str = "128k",
+           sample_width: int = SAMPLE_WIDTH, *, out_rate: int | None = None) -> None:
+    """Write mono PCM (16- or 24-bit) as WAV (by the standard library) or MP3 (by ffmpeg's libmp3lame);
+    `out_rate` resamples an MP3 on the way (used only to probe an encoder)."""
     if fmt == "wav":
         write_wav(path, pcm, sample_rate, sample_width)
         return
     if fmt != "mp3":
         raise ValueError(f"unknown audio format {fmt!r}")
+    _mp3([*_raw_input(sample_rate, sample_width), "pipe:0"], path, bitrate, pcm, out_rate)
+
+
+def encode_raw_file(raw: Path, sample_rate: int, sample_width: int, path: Path, fmt: str,
+                    bitrate: str = "128k") -> None:
+    """Encode a raw PCM file without loading it: WAV is streamed in blocks, MP3 read by ffmpeg itself."""
+    if fmt == "wav":
+        with raw.open("rb") as src, wave.open(str(path), "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(sample_width)
+            out.setframerate(sample_rate)
+            while block := src.read(1 << 20):
+                out.writeframes(block)
+        return
+    if fmt != "mp3":
+        raise ValueError(f"unknown audio format {fmt!r}")
+    _mp3([*_raw_input(sample_rate, sample_width), str(raw)], path, bitrate, None, None)
+
+
+def _raw_input(sample_rate: int, sample_width: int) -> list[str]:
+    return ["-f", f"s{8 * sample_width}le", "-ar", str(sample_rate), "-ac", "1", "-i"]
+
+
+def _mp3(input_args: list[str], path: Path, bitrate: str, data: bytes | bytearray | memoryview | None,
+         out_rate: int | None) -> None:
+    rate = ["-ar", str(out_rate)] if out_rate else []
     proc = subprocess.run(
-        [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", f"s{8 * sample_width}le", "-ar", str(sample_rate),
-         "-ac", "1", "-i", "pipe:0", "-c:a", "libmp3lame", "-b:a", bitrate, "-f", "mp3", str(path)],
-        input=pcm, capture_output=True, check=False,
+        [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", *input_args, *rate, "-c:a", "libmp3lame",
+         "-b:a", bitrate, "-f", "mp3", str(path)],
+        input=data, capture_output=True, check=False,
     )
     if proc.returncode != 0:
         raise AudioError(f"ffmpeg could not write {path.name}: {_last_line(proc.stderr)}")

@@ -80,8 +80,10 @@ audio_options = _apply(
     click.option("--loudness", default="ebu", show_default=True, callback=_check_loudness,
                  help="Loudness target (ITU-R BS.1770): ebu (−23 LUFS, ≤ −1 dBTP), atsc (−24 LUFS, ≤ −2 dBTP), "
                       "web (−16 LUFS, ≤ −1 dBTP), off, or a number of LUFS. One gain for bulletin and clips."),
-    click.option("--sample-rate", type=click.Choice(["44100", "48000"]), default="48000", show_default=True,
-                 callback=lambda ctx, param, value: int(value), help="Output sample rate in Hz."),
+    click.option("--sample-rate", type=click.Choice(["22050", "24000", "44100", "48000"]), default=None,
+                 callback=lambda ctx, param, value: int(value) if value else None,
+                 help="Output sample rate in Hz.  [default: 48000 for WAV; for MP3 the voice's own rate, "
+                      "22050 for eSpeak, 24000 for gTTS]"),
     click.option("--bit-depth", type=click.Choice(["16", "24"]), default="24", show_default=True,
                  callback=lambda ctx, param, value: int(value), help="WAV bits per sample (16 is dithered)."),
 )

@@ -82,23 +82,44 @@ def parse_summary(stderr: str) -> Measurement:
     return Measurement(_number(match["i"]), _number(match["tp"]), _number(match["lra"]))
 
 
-def _meter(args: list[str], data: bytes | None) -> Measurement:
+def _run_meter(args: list[str], data: bytes | bytearray | None, peak: str) -> str:
     proc = subprocess.run(
         [audio.ffmpeg_exe(), "-hide_banner", "-nostats", *args,
-         "-af", "ebur128=peak=true:framelog=quiet", "-f", "null", "-"],
+         "-af", f"ebur128=peak={peak}:framelog=quiet", "-f", "null", "-"],
         input=data, capture_output=True, check=False,
     )
     text = proc.stderr.decode("utf-8", "replace")
     if proc.returncode != 0:
         raise LoudnessError(f"ffmpeg could not measure loudness: {text.strip().splitlines()[-1:]}")
-    return parse_summary(text)
+    return text
 
 
-def measure_pcm(pcm: bytes, sample_rate: int, sample_width: int) -> Measurement:
+def _raw(sample_rate: int, sample_width: int) -> list[str]:
+    return ["-f", f"s{8 * sample_width}le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0"]
+
+
+def measure_pcm(pcm: bytes | bytearray, sample_rate: int, sample_width: int) -> Measurement:
     """Integrated loudness and true peak of raw mono little-endian PCM."""
-    return _meter(["-f", f"s{8 * sample_width}le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0"], pcm)
+    return parse_summary(_run_meter(_raw(sample_rate, sample_width), pcm, "true"))
 
 
 def measure_file(path: Path) -> Measurement:
     """Integrated loudness and true peak of an audio file, as a QC check would measure it."""
-    return _meter(["-i", str(path)], None)
+    return parse_summary(_run_meter(["-i", str(path)], None, "true"))
+
+
+_QUICK = re.compile(r"I:\s*(?P<i>-?[\d.]+|-inf) LUFS.*?Sample peak:\s*Peak:\s*(?P<peak>-?[\d.]+|-inf) dBFS", re.S)
+
+
+def level(pcm: bytes | bytearray | None, sample_rate: int = 0, sample_width: int = 2,
+          path: Path | None = None) -> tuple[float, float]:
+    """(integrated LUFS, sample peak dBFS) of raw PCM or of a file: a third of the cost of a true-peak
+    measurement (no 4× oversampling), for decisions; what is delivered is measured with `measure_file`."""
+    args = ["-i", str(path)] if path is not None else _raw(sample_rate, sample_width)
+    text = _run_meter(args, None if path is not None else pcm, "sample")
+    match = None
+    for match in _QUICK.finditer(text[text.rfind("Summary:"):]):
+        pass
+    if match is None:
+        raise LoudnessError("ffmpeg's ebur128 meter printed no summary")
+    return _number(match["i"]), _number(match["peak"])

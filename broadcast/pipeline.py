@@ -45,7 +45,7 @@ class Settings:
     audio_format: str = "mp3"
     bitrate: str = "128k"
     loudness: str = "ebu"  # ebu, atsc, web, off or a number of LUFS
-    sample_rate: int = 48000
+    sample_rate: int | None = None  # None: 48000 for WAV, the voice's own rate for MP3
     bit_depth: int = 24  # WAV; MP3 is encoded from a 24-bit master
     # subtitles
     subtitles: tuple[str, ...] = ("srt", "vtt")
@@ -111,52 +111,84 @@ def open_cache(settings: Settings) -> SegmentCache | None:
     return SegmentCache(settings.cache_dir) if settings.cache else None
 
 
-def master_audio(programme: timeline.Programme, settings: Settings,
-                 progress: Progress | None = None, offset_lu: float = 0.0) -> mastering.Master:
-    """The programme at the output rate and depth, at the loudness target: one gain for everything."""
+def output_rate(settings: Settings, programme: timeline.Programme) -> int:
+    """WAV for post-production defaults to 48 kHz; MP3 (web, previews) keeps the voice's own rate unless asked:
+    resampling adds nothing to a voice band-limited at 11 or 12 kHz, and encoding at it costs half as much."""
+    if settings.sample_rate:
+        return settings.sample_rate
+    return 48000 if settings.audio_format == "wav" else programme.sample_rate
+
+
+def master_audio(programme: timeline.Programme, settings: Settings, folder: Path,
+                 progress: Progress | None = None) -> mastering.Master:
+    """The programme at the output rate and depth, at the loudness target, in a raw file in `folder`:
+    one gain for the bulletin and every clip."""
     bit_depth = settings.bit_depth if settings.audio_format == "wav" else 24
-    result = mastering.master(programme, loudness.target(settings.loudness), settings.sample_rate, bit_depth,
-                              lossy=settings.audio_format != "wav", offset_lu=offset_lu)
+    rate = output_rate(settings, programme)
+    target = loudness.target(settings.loudness)
+    with ThreadPoolExecutor(max_workers=2) as pool:  # two ffmpeg readings of the programme at once
+        level = pool.submit(loudness.level, programme.pcm, programme.sample_rate, 2)
+        offset = 0.0 if target is None else mastering.encoder_offset(programme, rate, settings.audio_format,
+                                                                      settings.bitrate)
+        source_level = level.result()
+    result = mastering.master(programme, target, folder / ".master.raw", rate, bit_depth,
+                              lossy=settings.audio_format != "wav", offset_lu=offset, source_level=source_level)
     if progress:
         progress("mastering", 1, 1)
     return result
 
 
+def write_audio(stage: Path, audio_name: str, clip_names: list[str], master: mastering.Master,
+                settings: Settings, progress: Progress | None = None) -> loudness.Measurement:
+    """The bulletin and its clips from the master file, in parallel: one thread encodes the bulletin and then
+    measures it as QC will, the others encode clips (ffmpeg runs as subprocesses, so threads suffice)."""
+    bulletin = stage / audio_name
+
+    def bulletin_then_measure() -> loudness.Measurement:
+        audio.encode_raw_file(master.path, master.sample_rate, master.sample_width, bulletin,
+                              settings.audio_format, settings.bitrate)
+        return loudness.measure_file(bulletin)
+
+    def clip(i: int) -> None:
+        audio.encode(master.clip(i), master.sample_rate, stage / clip_names[i], settings.audio_format,
+                     settings.bitrate, master.sample_width)
+
+    workers = max(1, (os.cpu_count() or 2) - 1)
+    with ThreadPoolExecutor(max_workers=1) as chain, ThreadPoolExecutor(max_workers=workers) as pool:
+        measured = chain.submit(bulletin_then_measure)
+        for done, _ in enumerate(pool.map(clip, range(len(clip_names))), start=1):
+            if progress:
+                progress("encoding", done, len(clip_names) + 1)
+        result = measured.result()
+    if progress:
+        progress("encoding", len(clip_names) + 1, len(clip_names) + 1)
+    return result
+
+
 def write_outputs(
     stage: Path, stem: str, programme: timeline.Programme, settings: Settings, engine: Engine, source: str,
-    progress: Progress | None = None, master: mastering.Master | None = None,
-    log: synthesis.SynthesisLog | None = None,
+    progress: Progress | None = None, log: synthesis.SynthesisLog | None = None,
 ) -> tuple[loudness.Measurement, mastering.Master]:
     """Every file of one bulletin, written into the staging folder; returns the bulletin's measured loudness
-    and the master its audio was cut from."""
-    master = master or master_audio(programme, settings)
+    and the master its audio was cut from (its raw file is removed by the caller)."""
+    master = master_audio(programme, settings, stage, progress)
     ext = "." + settings.audio_format
     (stage / "clips").mkdir()
     audio_name = stem + ext
     clip_names = [f"clips/{s.segment.index:03d}{ext}" for s in programme.segments]
+    from broadcast import waveform
 
-    def encode(job: tuple[bytes, Path]) -> None:
-        audio.encode(job[0], master.sample_rate, job[1], settings.audio_format, settings.bitrate,
-                     master.sample_width)
-
-    encode((master.pcm, stage / audio_name))
-    measured = loudness.measure_file(stage / audio_name)  # what a QC check will see
+    with ThreadPoolExecutor(max_workers=1) as side:  # the waveform image is drawn while ffmpeg encodes
+        drawn = side.submit(waveform.write_png, stage / waveform.FILENAME, master, programme)
+        measured = write_audio(stage, audio_name, clip_names, master, settings, progress)
+        drawn.result()
     target = master.target
-    if target is not None and abs(target.integrated - measured.integrated) > mastering.GAIN_TOLERANCE_LU:
-        # the encoder moved the loudness (MP3's low-pass): aim the master by what it lost, once
-        master = master_audio(programme, settings, offset_lu=target.integrated - measured.integrated)
-        encode((master.pcm, stage / audio_name))
-        measured = loudness.measure_file(stage / audio_name)
+    if target is not None and abs(target.integrated - measured.integrated) > mastering.DELIVERY_TOLERANCE_LU:
+        master.warnings.append(f"{audio_name} measures {measured.integrated:.1f} LUFS "
+                               f"(target {target.integrated:g} ± {mastering.DELIVERY_TOLERANCE_LU:g})")
     if target is not None and measured.true_peak > target.true_peak:
         master.warnings.append(
             f"{audio_name} peaks at {measured.true_peak:.1f} dBTP, over the {target.true_peak:g} dBTP ceiling")
-    jobs = [(master.clip(i), stage / name) for i, name in enumerate(clip_names)]
-    if progress:
-        progress("encoding", 1, len(jobs) + 1)
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:  # ffmpeg runs as subprocesses
-        for done, _ in enumerate(pool.map(encode, jobs), start=2):
-            if progress:
-                progress("encoding", done, len(jobs) + 1)
     write_subtitles(stage, stem, programme, settings, clip_names)
     (stage / "manifest.json").write_text(
         manifest.render(
@@ -188,8 +220,8 @@ def audio_facts(master: mastering.Master, measured: loudness.Measurement, settin
             "meter": "ffmpeg ebur128 (ITU-R BS.1770) on the bulletin file",
             "gain_db": round(master.gain_db, 2),
             "limiter_ceiling_dbfs": None if master.limiter_ceiling_db is None else round(master.limiter_ceiling_db, 2),
-            "synthesized_lufs": master.source.integrated,
-            "synthesized_true_peak_dbtp": master.source.true_peak,
+            "synthesized_lufs": master.source_lufs,
+            "synthesized_sample_peak_dbfs": master.source_peak,
         },
     }
 
@@ -234,11 +266,11 @@ def produce(path: Path, out_dir: Path, settings: Settings, progress: Progress | 
     )
     programme = timeline.assemble(segments, speeches, settings.sentence_pause, settings.paragraph_pause)
     programme = cuetiming.retime(programme, settings.cue_rules())
-    master = master_audio(programme, settings, progress)
     target = out_dir / path.stem
     with StagedFolder(target, settings.overwrite) as stage:
-        measured, master = write_outputs(stage, path.stem, programme, settings, engine, path.name, progress, master, log)
+        measured, master = write_outputs(stage, path.stem, programme, settings, engine, path.name, progress, log)
         write_previews(stage, path.stem, programme, master, settings, engine)
+        master.path.unlink()
         files = sorted(p.relative_to(stage) for p in stage.rglob("*") if p.is_file())
     return Result(path, target, programme, [target / f for f in files], time.perf_counter() - started,
                   measured, master.gain_db, master.warnings, log)
@@ -246,10 +278,9 @@ def produce(path: Path, out_dir: Path, settings: Settings, progress: Progress | 
 
 def write_previews(stage: Path, stem: str, programme: timeline.Programme, master: mastering.Master,
                    settings: Settings, engine: Engine) -> None:
-    """preview.html (audio, subtitles, segments, settings) and waveform.png with the cue boundaries."""
+    """preview.html: audio, subtitles, segments, settings (waveform.png is drawn with the audio)."""
     from broadcast import preview, waveform
 
-    waveform.write_png(stage / waveform.FILENAME, master, programme)
     manifest_data = json.loads((stage / "manifest.json").read_text(encoding="utf-8"))
     files = [manifest_data["audio"], *(stem + writers.get(n).extension for n in settings.subtitles),
              "manifest.json", waveform.FILENAME]

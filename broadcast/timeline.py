@@ -37,7 +37,7 @@ class TimedSegment:
 
 @dataclass(frozen=True)
 class Programme:
-    pcm: bytes
+    pcm: bytes | bytearray  # 16-bit mono at sample_rate
     sample_rate: int
     segments: tuple[TimedSegment, ...]
 
@@ -60,8 +60,9 @@ def assemble(
     paragraph_pause: float = DEFAULT_PARAGRAPH_PAUSE,
     on_segment: Callable[[int], None] | None = None,
 ) -> Programme:
-    """Lay speech end to end; cost is linear in the number of segments (chunks are joined once)."""
-    chunks: list[bytes] = []
+    """Lay speech end to end; cost is linear in the number of segments, and memory about one programme's
+    PCM: each sentence is appended to one growing buffer and released."""
+    pcm = bytearray()
     timed: list[TimedSegment] = []
     position = 0
     rate: int | None = None
@@ -73,13 +74,13 @@ def assemble(
         if previous is not None:
             pause = paragraph_pause if segment.paragraph != previous.paragraph else sentence_pause
             gap = int(round(pause * rate))
-            chunks.append(audio.silence(gap))
+            pcm += audio.silence(gap)
             position += gap
         margin = int(EDGE_MARGIN * rate)
         clip_start = max(0, speech.part_spans[0][0] - margin) if speech.part_spans else 0
         clip_end = min(speech.n_samples, speech.part_spans[-1][1] + margin) if speech.part_spans else 0
         clip_end = max(clip_start, clip_end)
-        chunks.append(speech.pcm[2 * clip_start : 2 * clip_end])
+        pcm += memoryview(speech.pcm)[2 * clip_start : 2 * clip_end]
         offset = position - clip_start
         cues = tuple(
             TimedCue((offset + a) / rate, (offset + b) / rate, cue.text, cue.lines)
@@ -93,7 +94,7 @@ def assemble(
         previous = segment
         if on_segment:
             on_segment(segment.index)
-    return Programme(b"".join(chunks), rate or 22050, tuple(timed))
+    return Programme(pcm, rate or 22050, tuple(timed))
 
 
 def resample(speech: SpeechAudio, rate: int) -> SpeechAudio:

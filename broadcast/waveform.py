@@ -24,12 +24,16 @@ GRID_SECONDS = 10
 def columns(master: Master, width: int) -> list[int]:
     """Peak absolute sample per pixel column, as a fraction of full scale × 1000."""
     n = master.n_samples
-    full = float(2 ** (8 * master.sample_width - 1))
+    w = master.sample_width
+    full = float(2 ** (8 * w - 1))
     peaks = []
-    for x in range(width):
-        a, b = n * x // width, max(n * x // width + 1, n * (x + 1) // width)
-        lo, hi = audioop.minmax(master.pcm[a * master.sample_width : b * master.sample_width], master.sample_width)
-        peaks.append(int(1000 * max(abs(lo), abs(hi)) / full))
+    with master.path.open("rb") as src:  # one pass over the master file, a column's samples at a time
+        for x in range(width):
+            a, b = n * x // width, max(n * x // width + 1, n * (x + 1) // width)
+            src.seek(a * w)
+            block = src.read((b - a) * w)
+            lo, hi = audioop.minmax(block, w) if block else (0, 0)
+            peaks.append(int(1000 * max(abs(lo), abs(hi)) / full))
     return peaks
 
 

@@ -37,8 +37,20 @@ def test_default_mp3_meets_ebu_r128(bulletin, tmp_path):
     level = m["loudness"]
     assert level["target"] == "ebu" and level["integrated_lufs"] == pytest.approx(integrated, abs=0.1)
     assert level["true_peak_dbtp"] == pytest.approx(peak, abs=0.1)
-    assert m["sample_rate"] == 48000 and m["bitrate"] == "128k"
-    assert level["synthesized_true_peak_dbtp"] > -1.0  # eSpeak alone would not have been deliverable
+    assert m["sample_rate"] == 22050 and m["bitrate"] == "128k"  # MP3 keeps the voice's rate: no resampling
+    assert level["synthesized_sample_peak_dbfs"] > -1.0  # eSpeak alone would not have been deliverable
+
+
+def test_mp3_at_a_chosen_rate(tmp_path):
+    from conftest import SAMPLE
+
+    folder, m = produce(SAMPLE, tmp_path, "--sample-rate", "48000", "--bitrate", "96k")
+    integrated, peak = ebur128(folder / m["audio"])
+    assert integrated == pytest.approx(-23.0, abs=0.5) and peak <= -1.0
+    assert m["sample_rate"] == 48000 and m["bitrate"] == "96k"
+    probe = subprocess.run([audio.ffmpeg_exe(), "-hide_banner", "-i", str(folder / m["audio"])],
+                           capture_output=True).stderr.decode()
+    assert "48000 Hz" in probe and "96 kb/s" in probe
 
 
 @pytest.mark.parametrize("options, lufs, ceiling, rate, width", [
@@ -85,9 +97,9 @@ def test_bad_loudness_is_a_usage_error(tmp_path):
     assert result.exit_code == 2 and "--loudness" in result.output and not any(tmp_path.iterdir())
 
 
-def test_silence_is_left_alone_with_a_warning():
+def test_silence_is_left_alone_with_a_warning(tmp_path):
     programme = timeline.Programme(audio.silence(22050 * 3), 22050, ())
-    master = mastering.master(programme, loudness.target("ebu"))
+    master = mastering.master(programme, loudness.target("ebu"), tmp_path / "master.raw")
     assert master.gain_db == 0 and master.warnings and "silent" in master.warnings[0]
     assert master.n_samples == 48000 * 3 and master.sample_width == 3
 
