@@ -256,7 +256,7 @@ def plan(transcript: Path, srt_path: Path | None, **options: Any) -> None:
     """
     from broadcast.pipeline import plan as make_plan
     from broadcast.writers import get
-    from broadcast.writers.vtt_writer import timestamp
+    from broadcast.writers import clock
 
     settings = settings_from(options)
     try:
@@ -267,10 +267,10 @@ def plan(transcript: Path, srt_path: Path | None, **options: Any) -> None:
 
     timed = timeline.estimate(segments, settings.rate, settings.sentence_pause, settings.paragraph_pause)
     for seg in timed:
-        click.echo(f"[{seg.segment.index:03d}] {timestamp(seg.start)} – {timestamp(seg.end)}  "
+        click.echo(f"[{seg.segment.index:03d}] {clock(seg.start)} – {clock(seg.end)}  "
                    f"({seg.segment.kind}) {seg.segment.text}")
         for cue in seg.cues:
-            click.echo(f"      {timestamp(cue.start)} – {timestamp(cue.end)}  " + " / ".join(cue.lines))
+            click.echo(f"      {clock(cue.start)} – {clock(cue.end)}  " + " / ".join(cue.lines))
     total = timed[-1].end if timed else 0.0
     n_cues = sum(len(s.cues) for s in timed)
     click.echo(f"{len(timed)} segments, {n_cues} cues, about {total:.1f} s at {settings.rate} syllables/s (estimated)")

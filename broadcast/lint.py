@@ -18,6 +18,7 @@ import srt
 
 from broadcast.cuerules import CueRules, reading_chars
 from broadcast.errors import BroadcastError
+from broadcast.writers import clock
 
 _TOLERANCE = 0.0015  # seconds: times in files are rounded to the millisecond on both ends of a gap
 
@@ -188,13 +189,6 @@ def check(cues: Sequence[FileCue], rules: CueRules) -> list[Violation]:
 # ---------------------------------------------------------------- report
 
 
-def timecode(seconds: float) -> str:
-    ms = max(0, round(seconds * 1000))
-    h, rest = divmod(ms, 3_600_000)
-    m, rest = divmod(rest, 60_000)
-    s, ms = divmod(rest, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d},{ms:03d}"
-
 
 @dataclass(frozen=True)
 class Report:
@@ -208,7 +202,7 @@ class Report:
         return sum(c.cps <= self.rules.target_cps + 1e-9 for c in self.cues if c.duration > 0)
 
     def lines(self) -> list[str]:
-        out = [f"{self.path}:{v.cue}: {timecode(v.time)}: {v.rule}: {v.message}" for v in self.violations]
+        out = [f"{self.path}:{v.cue}: {clock(v.time, ',')}: {v.rule}: {v.message}" for v in self.violations]
         counts = Counter(v.rule for v in self.violations)
         n = len(self.cues)
         share = 100 * self.within_target / n if n else 100.0

@@ -14,6 +14,8 @@ from html import escape
 from typing import Any
 from urllib.parse import quote
 
+from broadcast.writers import clock
+
 FILENAME = "preview.html"
 
 _STYLE = """
@@ -67,10 +69,6 @@ _SCRIPT = """
 })();
 """
 
-
-def clock(seconds: float) -> str:
-    ms = int(round(seconds * 1000))
-    return f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"
 
 
 def _href(name: str) -> str:

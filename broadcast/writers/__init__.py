@@ -32,6 +32,15 @@ class SubtitleWriter(Protocol):
     def render(self, cues: Sequence[TimedCue], options: WriterOptions = WriterOptions()) -> str: ...
 
 
+def clock(seconds: float, decimal_mark: str = ".") -> str:
+    """HH:MM:SS.mmm (WebVTT, TTML, the preview) or, with decimal_mark=",", as SRT writes it; never negative."""
+    ms = max(0, round(seconds * 1000))
+    h, rest = divmod(ms, 3_600_000)
+    m, rest = divmod(rest, 60_000)
+    s, ms = divmod(rest, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d}{decimal_mark}{ms:03d}"
+
+
 WRITERS: dict[str, SubtitleWriter] = {}
 
 

@@ -7,7 +7,7 @@ from typing import Sequence
 from xml.etree import ElementTree as ET
 
 from broadcast.timeline import TimedCue
-from broadcast.writers import WriterOptions, register
+from broadcast.writers import WriterOptions, clock, register
 
 TT = "http://www.w3.org/ns/ttml"
 NS = {
@@ -21,13 +21,6 @@ NS = {
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 CONFORMS_TO = "urn:ebu:tt:distribution:2018-04"  # EBU-TT-D 1.0.1
 
-
-def clock(seconds: float) -> str:
-    ms = max(0, round(seconds * 1000))
-    h, rest = divmod(ms, 3_600_000)
-    m, rest = divmod(rest, 60_000)
-    s, ms = divmod(rest, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
 
 
 def _q(prefix: str, name: str) -> str:

@@ -5,15 +5,8 @@ from __future__ import annotations
 from typing import Sequence
 
 from broadcast.timeline import TimedCue
-from broadcast.writers import WriterOptions, register
+from broadcast.writers import WriterOptions, clock, register
 
-
-def timestamp(seconds: float) -> str:
-    ms = max(0, round(seconds * 1000))
-    h, rest = divmod(ms, 3_600_000)
-    m, rest = divmod(rest, 60_000)
-    s, ms = divmod(rest, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
 
 
 def escape(line: str) -> str:
@@ -29,7 +22,7 @@ class VttWriter:
         offset = options.start_offset
         for i, cue in enumerate(cues, start=1):
             out.append(str(i))
-            out.append(f"{timestamp(cue.start + offset)} --> {timestamp(cue.end + offset)}")
+            out.append(f"{clock(cue.start + offset)} --> {clock(cue.end + offset)}")
             # a blank line would end the cue early (escaping ">" also keeps "-->" out of cue text)
             out.extend(escape(line) for line in cue.lines if line.strip())
             out.append("")
