@@ -66,15 +66,23 @@ line = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Z
                min_size=1, max_size=42).map(str.strip).filter(bool)
 
 
-@settings(max_examples=150, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 10_000_000), st.integers(1, 7000), st.lists(line, min_size=1, max_size=2)),
-                min_size=1, max_size=20))
-def test_srt_round_trip(items):
+def _cues_from(items):
     cues, t = [], 0
     for gap, length, lines in items:
         t += gap % 5000
         cues.append(TimedCue(t / 1000, (t + length) / 1000, " ".join(lines), tuple(lines)))
         t += length
+    return cues
+
+
+CUE_LISTS = st.lists(st.tuples(st.integers(0, 10_000_000), st.integers(1, 7000), st.lists(line, min_size=1, max_size=2)),
+                     min_size=1, max_size=20)
+
+
+@settings(max_examples=150, deadline=None)
+@given(CUE_LISTS)
+def test_srt_round_trip(items):
+    cues = _cues_from(items)
     parsed = list(srt.parse(writers.get("srt").render(cues)))
     assert len(parsed) == len(cues)
     for cue, sub in zip(cues, parsed):
@@ -145,19 +153,6 @@ def test_ttml_has_the_ebu_tt_d_structure():
 def _clock(stamp: str) -> float:
     h, m, s = stamp.split(":")
     return int(h) * 3600 + int(m) * 60 + float(s)
-
-
-def _cues_from(items):
-    cues, t = [], 0
-    for gap, length, lines in items:
-        t += gap % 5000
-        cues.append(TimedCue(t / 1000, (t + length) / 1000, " ".join(lines), tuple(lines)))
-        t += length
-    return cues
-
-
-CUE_LISTS = st.lists(st.tuples(st.integers(0, 10_000_000), st.integers(1, 7000), st.lists(line, min_size=1, max_size=2)),
-                     min_size=1, max_size=20)
 
 
 @settings(max_examples=150, deadline=None)
