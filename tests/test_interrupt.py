@@ -112,6 +112,17 @@ def alive(pids: set[int]) -> set[int]:
     return out
 
 
+def gone(pids: set[int], grace: float = 2.0) -> bool:
+    """Have these processes all ended? (A helper such as multiprocessing's resource tracker may still be
+    on its way out for a moment after the run's own exit.)"""
+    deadline = time.monotonic() + grace
+    while alive(pids):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
 def assert_stopped_cleanly(proc: subprocess.Popen, signum: int) -> str:
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 128 + signum, (proc.returncode, err)
@@ -172,7 +183,7 @@ def test_sigterm_during_encoding_keeps_the_earlier_output_and_the_rerun_uses_the
 
     assert (out / STEM / "manifest.json").read_bytes() == manifest and snapshot(out / STEM) == before
     assert sorted(p.name for p in out.iterdir()) == [STEM]
-    assert alive(helpers) == set(), "ffmpeg processes outlived the run"
+    assert gone(helpers), "ffmpeg processes outlived the run"
 
     rerun = produce(args, cache)
     cached, total = from_cache(rerun.stdout)
@@ -196,9 +207,9 @@ def test_interrupted_batch_with_worker_processes_leaves_nothing_behind(tmp_path,
     assert_stopped_cleanly(proc, signum)
     stopped = time.monotonic() - started
 
-    leftovers = [p.name for p in out.iterdir() if LEFTOVER.search(p.name)]
-    assert leftovers == [] and alive(helpers) == set(), (leftovers, alive(helpers))
-    assert stopped < 10, f"took {stopped:.1f} s to stop"
+    assert list(out.iterdir()) == []  # both workers stopped mid-way: no staging folder, and nothing swapped in
+    assert gone(helpers), alive(helpers)
+    assert stopped < 5, f"took {stopped:.1f} s to stop"
 
 
 def test_two_runs_on_one_folder_the_second_fails_clearly_and_the_first_completes(tmp_path):
