@@ -51,6 +51,7 @@ class StagedFolder:
                 _restore_or_remove(leftover, self.target)
             with interrupt.deferred():  # a stop signal lands before or after the folder exists, not inside
                 self.stage = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.partial-", dir=parent))
+            os.chmod(self.stage, 0o777 & ~_umask())  # mkdtemp's 0700 would hide the output from colleagues
         except OSError as exc:
             self._release()
             raise OutputError(f"{parent}: cannot write output ({exc.strerror or exc})") from None
@@ -104,6 +105,19 @@ def _restore_or_remove(old: Path, target: Path) -> None:
     if previous.is_dir() and not target.exists():
         os.replace(previous, target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where the system allows (Linux), else set back at once."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _lock_path(target: Path) -> Path:
