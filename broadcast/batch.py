@@ -12,8 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+from broadcast import interrupt
 from broadcast.errors import BroadcastError
 from broadcast.pipeline import Progress, Settings, produce
+
+
+WORKER_STOP_SECONDS = 30.0  # how long an interrupted worker may take to clean up before it is killed
 
 
 class BatchError(BroadcastError):
@@ -112,12 +116,48 @@ def run(paths: list[Path], out_dir: Path, settings: Settings, jobs: int = 1,
     else:
         # spawn: a fresh interpreter per worker, each loading its own eSpeak (no forked library state)
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=context) as pool:
-            futures = {pool.submit(produce_one, paths[i], out_dir, settings): i for i in todo}
+        with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=context,
+                                 initializer=_worker_start) as pool:
+            futures = {pool.submit(_worker_produce, paths[i], out_dir, settings): i for i in todo}
             try:
                 for future in as_completed(futures):
                     finish(futures[future], future.result())
             except BaseException:
-                pool.shutdown(wait=True, cancel_futures=True)
+                _stop_workers(pool)
                 raise
     return [outcomes[i] for i in range(len(paths))]
+
+
+def _worker_start() -> None:
+    """In each worker: SIGINT/SIGTERM stop the transcript in hand cleanly, and any later ones at once."""
+    interrupt.install(raising=False)
+
+
+def _worker_produce(path: Path, out_dir: Path, settings: Settings) -> Outcome:
+    if interrupt.received() is None:
+        try:
+            with interrupt.allowed():
+                return produce_one(path, out_dir, settings)
+        except KeyboardInterrupt:
+            pass
+    return Outcome(path, error=f"{path}: interrupted")
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool on Ctrl-C or SIGTERM: drop the transcripts not started, signal the workers (a terminal's
+    Ctrl-C reaches them itself, a SIGTERM to this process does not) and wait until each has cleaned up."""
+    import os
+    import signal
+
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # shutdown() forgets them
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive() and process.pid is not None:
+            try:
+                os.kill(process.pid, signal.SIGTERM)
+            except OSError:
+                pass
+    for process in processes:
+        process.join(timeout=WORKER_STOP_SECONDS)
+        if process.is_alive():  # pragma: no cover - a worker stuck in a C call
+            process.kill()

@@ -23,6 +23,18 @@ def _fail(message: str) -> NoReturn:
     sys.exit(1)
 
 
+def _interrupted(exc: KeyboardInterrupt) -> NoReturn:
+    """Ctrl-C or SIGTERM: one line, and the shell's exit code for the signal (130, 143)."""
+    from broadcast.interrupt import Interrupted
+
+    if sys.stderr.isatty():
+        click.echo(err=True)  # end a progress bar's line, or the ^C the terminal echoed
+    name = str(exc) if isinstance(exc, Interrupted) else "SIGINT"
+    click.echo(f"broadcast: interrupted ({name}); earlier output left as it was, nothing half-written; "
+               "a rerun reuses the sentences already synthesized", err=True)
+    sys.exit(exc.exit_code if isinstance(exc, Interrupted) else 130)
+
+
 def _apply(*decorators: Callable[[F], F]) -> Callable[[F], F]:
     def wrap(func: F) -> F:
         for decorator in reversed(decorators):
@@ -229,8 +241,10 @@ def produce(transcripts: tuple[Path, ...], output_dir: Path, quiet: bool, verbos
 
     try:
         outcomes = batch.run(paths, output_dir, settings, jobs, bars, on_done)
-    except KeyboardInterrupt:
-        _fail("interrupted; nothing half-written was left in the output folder")
+    except KeyboardInterrupt as exc:
+        if bars:
+            bars.close()
+        _interrupted(exc)
     finally:
         if bars:
             bars.close()
@@ -349,4 +363,11 @@ def lint(files: tuple[Path, ...], quiet: bool, **options: Any) -> None:
 
 
 def main() -> None:  # pragma: no cover
+    from broadcast import interrupt
+
+    interrupt.install()  # SIGTERM stops a run like Ctrl-C: output folders are cleaned up, exit 143
     cli()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -53,14 +53,16 @@ class Violation:
 
 # ---------------------------------------------------------------- reading
 
-_TAG = re.compile(r"<[^>]*>|\{\\[^}]*\}")
+_TAG = re.compile(r"<[^>]*>")
+_SRT_TAG = re.compile(r"<[^>]*>|\{\\[^}]*\}")  # players also honour ASS overrides ({\an8}) in SRT, not in WebVTT
 
 
 def clean_lines(text: str, entities: bool) -> tuple[str, ...]:
-    """What the viewer reads: markup removed, NFC, blank lines dropped."""
-    text = _TAG.sub("", text)
+    """What the viewer reads: markup removed, NFC, blank lines dropped. `entities`: WebVTT (escaped text)."""
     if entities:
-        text = html.unescape(text)
+        text = html.unescape(_TAG.sub("", text))
+    else:
+        text = _SRT_TAG.sub("", text)
     lines = (unicodedata.normalize("NFC", line).strip() for line in text.split("\n"))
     return tuple(line for line in lines if line)
 

@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from broadcast import interrupt
 from broadcast.errors import BroadcastError
 
 MARKER = "manifest.json"  # a folder holding this was written by broadcast and may be replaced
@@ -48,26 +49,33 @@ class StagedFolder:
                 shutil.rmtree(leftover, ignore_errors=True)
             for leftover in parent.glob(f".{self.target.name}.old-*"):
                 _restore_or_remove(leftover, self.target)
-            self.stage = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.partial-", dir=parent))
+            with interrupt.deferred():  # a stop signal lands before or after the folder exists, not inside
+                self.stage = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.partial-", dir=parent))
+            os.chmod(self.stage, 0o777 & ~_umask())  # mkdtemp's 0700 would hide the output from colleagues
         except OSError as exc:
             self._release()
             raise OutputError(f"{parent}: cannot write output ({exc.strerror or exc})") from None
         except BaseException:
+            if self.stage is not None:
+                shutil.rmtree(self.stage, ignore_errors=True)
             self._release()
             raise
         return self.stage
 
     def __exit__(self, exc_type, exc, tb) -> None:
         assert self.stage is not None
-        try:
-            if exc_type is not None:
-                shutil.rmtree(self.stage, ignore_errors=True)
-                if isinstance(exc, OSError):  # e.g. a full disk while writing into the stage
-                    raise OutputError(f"{self.target}: cannot write output ({exc.strerror or exc})") from None
-                return
-            self._swap_in()
-        finally:
-            self._release()
+        # Ctrl-C or SIGTERM during the cleanup or the swap waits until it is done: the earlier output is
+        # either still in place or replaced by the complete new one, and no staging folder is left
+        with interrupt.deferred():
+            try:
+                if exc_type is not None:
+                    shutil.rmtree(self.stage, ignore_errors=True)
+                    if isinstance(exc, OSError):  # e.g. a full disk while writing into the stage
+                        raise OutputError(f"{self.target}: cannot write output ({exc.strerror or exc})") from None
+                    return
+                self._swap_in()
+            finally:
+                self._release()
 
     def _swap_in(self) -> None:
         assert self.stage is not None
@@ -97,6 +105,19 @@ def _restore_or_remove(old: Path, target: Path) -> None:
     if previous.is_dir() and not target.exists():
         os.replace(previous, target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where the system allows (Linux), else set back at once."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _lock_path(target: Path) -> Path:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
+from broadcast import interrupt
 from broadcast.cache import SegmentCache
 from broadcast.engines.base import Engine, EngineError, SpeechAudio
 from broadcast.errors import BroadcastError
@@ -34,7 +35,10 @@ def stream(engine: Engine, sentences: Sequence[Sequence[str]]) -> Iterator[tuple
         return
     for position, parts in enumerate(sentences):
         try:
-            speech = engine.synthesize(list(parts))
+            # Ctrl-C or SIGTERM waits for the sentence: raised inside eSpeak's ctypes audio callback it would
+            # be swallowed, and the sentence would lose audio (and be cached so)
+            with interrupt.deferred():
+                speech = engine.synthesize(list(parts))
         except EngineError as exc:
             raise EngineError(str(exc), position=position) from None
         yield position, speech

@@ -237,10 +237,11 @@ def drop_emoji(line: str) -> str:
 
 
 def clean_line(line: str) -> str:
-    """Collapse runs of white space (including no-break spaces); drop zero-width characters, controls, emoji."""
-    line = re.sub(r"[\u200b-\u200d\u2060\ufeff]", "", line)
+    """Collapse runs of white space (including no-break spaces); drop zero-width characters, soft hyphens,
+    controls and emoji; then NFC (a zero-width joiner between a letter and its tone mark is gone by then)."""
+    line = re.sub(r"[\u00ad\u200b-\u200d\u2060\ufeff]", "", line)  # soft hyphens too: web copy is full of them
     line = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in line)  # "a\x0bb" is two words
-    return " ".join(drop_emoji(line).split())
+    return unicodedata.normalize("NFC", " ".join(drop_emoji(line).split()))
 
 
 def parse(text: str, source: str = "<text>") -> Transcript:

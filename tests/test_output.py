@@ -91,3 +91,14 @@ def test_unwritable_output_dir_even_for_root():
     with pytest.raises(OutputError, match="cannot write output"):
         with StagedFolder(__import__("pathlib").Path("/proc/broadcast-test/bulletin")):
             pass
+
+
+def test_output_folder_gets_the_usual_permissions_not_mkdtemps(tmp_path):
+    """Editors on a shared drive must be able to open the folder: it is made like any folder (umask), not 0700."""
+    old = os.umask(0o022)
+    try:
+        with StagedFolder(tmp_path / "bulletin") as stage:
+            (stage / "manifest.json").write_text("{}", encoding="utf-8")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "bulletin").stat().st_mode & 0o777 == 0o755

@@ -94,7 +94,7 @@ def collapse_spaces(text: str) -> str:
 NUMBER_STEPS: tuple[Step, ...] = (
     numbers.digits_then_letters, units, numbers.phone_numbers, numbers.document_numbers, numbers.number_ranges, numbers.dates,
     numbers.fractions, numbers.times, numbers.decimals, numbers.roman_numerals, numbers.ordinals,
-    numbers.leading_zeros, numbers.cardinals,
+    numbers.leading_zeros, numbers.cardinals, numbers.leftover_digits,
 )
 
 

@@ -165,3 +165,17 @@ def cardinals(text: str) -> str:
 def digits_then_letters(text: str) -> str:
     """Quốc lộ 1A → 1 A: the letter is then spelled, the number read."""
     return re.sub(r"(?<![\w.,])(\d+)([A-ZĐ])(?![\w])", r"\1 \2", text)
+
+
+def leftover_digits(text: str) -> str:
+    """Digits no rule above read, never left for the voice to guess: glued to letters (U23 → U hai mươi ba,
+    F0 → F không, H5N1 → H năm N một; the letters are spelled later) or dotted (4.0 → bốn chấm không).
+    Each run is read on its own, digit by digit when it starts with 0."""
+    text = re.sub(r"(?<=\d)\.(?=\d)", " chấm ", text)
+    text = re.sub(r"(?<=\d),(?=\d)", " phẩy ", text)
+
+    def read(m: re.Match[str]) -> str:
+        digits = m.group()
+        return f" {digit_by_digit(digits) if digits[0] == '0' and len(digits) > 1 else cardinal(digits)} "
+
+    return re.sub(r"\d+", read, text)
