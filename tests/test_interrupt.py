@@ -173,8 +173,9 @@ def test_ctrl_c_during_synthesis_keeps_the_earlier_output_and_the_rerun_resumes(
 def test_sigterm_during_encoding_keeps_the_earlier_output_and_the_rerun_uses_the_cache(tmp_path, earlier):
     out, before, manifest = earlier
     cache = tmp_path / "cache"
-    long = transcript(tmp_path / "long", 1)
-    args = [str(long), "-o", str(out), "--format", "mp3"]
+    # 3 repeats and 48 kHz MP3 keep encoding busy for seconds, so the signal lands inside it even on a loaded CI box
+    long = transcript(tmp_path / "long", 3)
+    args = [str(long), "-o", str(out), "--format", "mp3", "--sample-rate", "48000"]
     proc = start(args, cache)
     wait_for(proc, lambda: bool(staging(out)), "staging folder")
     helpers = children(proc.pid)
