@@ -94,13 +94,18 @@ def _run_meter(args: list[str], data: bytes | bytearray | None, peak: str) -> st
     return text
 
 
-def _raw(sample_rate: int, sample_width: int) -> list[str]:
-    return ["-f", f"s{8 * sample_width}le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0"]
+def _raw(sample_rate: int, sample_width: int, source: str = "pipe:0") -> list[str]:
+    return ["-f", f"s{8 * sample_width}le", "-ar", str(sample_rate), "-ac", "1", "-i", source]
 
 
 def measure_pcm(pcm: bytes | bytearray, sample_rate: int, sample_width: int) -> Measurement:
     """Integrated loudness and true peak of raw mono little-endian PCM."""
     return parse_summary(_run_meter(_raw(sample_rate, sample_width), pcm, "true"))
+
+
+def measure_raw_file(path: Path, sample_rate: int, sample_width: int) -> Measurement:
+    """Integrated loudness and true peak of a raw mono PCM file, read by ffmpeg (never loaded here)."""
+    return parse_summary(_run_meter(_raw(sample_rate, sample_width, str(path)), None, "true"))
 
 
 def measure_file(path: Path) -> Measurement:

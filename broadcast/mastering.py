@@ -133,7 +133,7 @@ def master(programme: Programme, target: Target | None, path: Path, sample_rate:
     if peak_ceiling is not None and source_peak + gain + TRUE_PEAK_ALLOWANCE_DB > peak_ceiling:
         aim = target.integrated + offset_lu  # type: ignore[union-attr]
         for _ in range(MAX_PASSES):
-            result = loudness.measure_pcm(path.read_bytes(), sample_rate, width)
+            result = loudness.measure_raw_file(path, sample_rate, width)
             over = result.true_peak - peak_ceiling
             miss = aim - result.integrated
             if over <= 0 and abs(miss) <= GAIN_TOLERANCE_LU:

@@ -13,7 +13,7 @@ from typing import Iterable, Literal
 
 from broadcast import defaults
 from broadcast.cuerules import CueRules
-from broadcast.transcript import Block, Transcript
+from broadcast.transcript import Transcript
 
 SegmentKind = Literal["title", "paragraph", "caption", "source"]
 
@@ -392,7 +392,3 @@ def spoken_syllables(word: str) -> int:
 
 def estimate_seconds(text: str, rate: float = DEFAULT_RATE) -> float:
     return max(1, count_syllables(text)) / rate
-
-
-def blocks_of(transcript: Transcript, kind: str) -> list[Block]:
-    return [b for b in transcript.blocks if b.kind == kind]
