@@ -19,10 +19,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from broadcast import audio, pipeline, synthesis  # noqa: E402
-from broadcast.cache import SegmentCache  # noqa: E402
-from broadcast.engines.gtts_engine import SAMPLE_RATE, GttsEngine, split_for_google  # noqa: E402
 from fake_google import FakeGoogle, tone_mp3  # noqa: E402
+
+from broadcast import pipeline
+from broadcast.audio import sound
+from broadcast.voice import synthesis  # noqa: E402
+from broadcast.voice.cache import SegmentCache  # noqa: E402
+from broadcast.voice.gtts_engine import SAMPLE_RATE, GttsEngine, split_for_google  # noqa: E402
 
 SEED = ROOT.parent / "shared" / "seeds" / "000_afbced9621bfd328.txt"
 
@@ -121,8 +124,8 @@ def main() -> None:
     print("|------------------------------|------------------------:|-----------------------------------:|")
     for tagged in (True, False):
         chunk = tone_mp3(0.5, tagged=tagged)
-        naive = len(audio.decode_mp3(chunk * 18, SAMPLE_RATE)) / 2 / SAMPLE_RATE
-        trimmed = 18 * len(audio.decode_mp3_gapless(chunk, SAMPLE_RATE)) / 2 / SAMPLE_RATE
+        naive = len(sound.decode_mp3(chunk * 18, SAMPLE_RATE)) / 2 / SAMPLE_RATE
+        trimmed = 18 * len(sound.decode_mp3_gapless(chunk, SAMPLE_RATE)) / 2 / SAMPLE_RATE
         label = "with LAME gapless tag" if tagged else "without tag (streamed)"
         print(f"| {label:<28} | {naive:>23.3f} | {trimmed:>34.3f} |")
 

@@ -55,13 +55,14 @@ def produce(transcript: Path, out: Path, cache: Path | None, *extra: str) -> tup
 FLOOR = """
 import subprocess, sys, time
 from pathlib import Path
-from broadcast import audio, pipeline
-from broadcast.engines.espeak import EspeakEngine, _Library, _WPM_PER_SYLLABLE_PER_SECOND
+from broadcast import pipeline
+from broadcast.audio import sound
+from broadcast.voice.espeak import EspeakEngine, _Library, _WPM_PER_SYLLABLE_PER_SECOND
 segments = pipeline.plan(Path(sys.argv[1]), pipeline.Settings())
 library = _Library.get()
 wpm = round(pipeline.Settings().rate * _WPM_PER_SYLLABLE_PER_SECOND)
 pcm = b"".join(library.synth(s.speech, "vi", wpm)[0] for s in segments)
-audio.encode(pcm, library.sample_rate, Path(sys.argv[2]), "mp3")
+sound.encode(pcm, library.sample_rate, Path(sys.argv[2]), "mp3")
 """
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from broadcast import segmenter, transcript  # noqa: E402
 from broadcast.speech import collapse_spaces, drop_quotes, nfc, speak_cues, speak_segments, to_speech  # noqa: E402
 from broadcast.speech.coverage import measure  # noqa: E402
+from broadcast.text import segmenter, transcript  # noqa: E402
 
 MINIMAL = (nfc, drop_quotes, collapse_spaces)
 SEED = ROOT.parent / "shared" / "seeds" / "000_afbced9621bfd328.txt"

@@ -11,9 +11,9 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from broadcast.cuerules import CueRules
-from broadcast.lint import lint
 from broadcast.pipeline import Settings, produce
+from broadcast.subtitles.lint import lint
+from broadcast.subtitles.rules import CueRules
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULTS = [ROOT.parent / "shared" / "seeds" / "000_afbced9621bfd328.txt", ROOT / "assets" / "sample.txt",

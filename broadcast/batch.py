@@ -16,7 +16,6 @@ from broadcast import interrupt
 from broadcast.errors import BroadcastError
 from broadcast.pipeline import Progress, Settings, produce
 
-
 WORKER_STOP_SECONDS = 30.0  # how long an interrupted worker may take to clean up before it is killed
 
 

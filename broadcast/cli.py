@@ -45,7 +45,7 @@ def _apply(*decorators: Callable[[F], F]) -> Callable[[F], F]:
 
 
 def _check_loudness(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    from broadcast.loudness import LoudnessError, target
+    from broadcast.audio.loudness import LoudnessError, target
 
     try:
         target(value)
@@ -101,7 +101,7 @@ audio_options = _apply(
 )
 
 def _split_formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
-    from broadcast import writers
+    from broadcast.subtitles import writers
 
     names = tuple(dict.fromkeys(v.strip().lower() for v in value.split(",") if v.strip()))
     unknown = [n for n in names if n not in writers.WRITERS]
@@ -111,7 +111,7 @@ def _split_formats(ctx: click.Context, param: click.Parameter, value: str) -> tu
 
 
 def _check_timecode(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    from broadcast.cuerules import parse_timecode
+    from broadcast.subtitles.rules import parse_timecode
 
     try:
         parse_timecode(value, 1000.0)  # the frame count is checked against --fps when the files are written
@@ -177,9 +177,9 @@ config_option = click.option(
 
 def settings_from(options: dict[str, Any]):
     """The pipeline settings named by command-line options (options that are not settings are ignored)."""
-    from broadcast.pipeline import Settings
-
     import dataclasses
+
+    from broadcast.pipeline import Settings
 
     names = {f.name for f in dataclasses.fields(Settings)}
     return Settings(**{k: v for k, v in options.items() if k in names})
@@ -269,15 +269,14 @@ def plan(transcript: Path, srt_path: Path | None, **options: Any) -> None:
     use these estimates.
     """
     from broadcast.pipeline import plan as make_plan
-    from broadcast.writers import get
-    from broadcast.writers import clock
+    from broadcast.subtitles.writers import clock, get
 
     settings = settings_from(options)
     try:
         segments = make_plan(transcript, settings)
     except BroadcastError as exc:
         _fail(str(exc))
-    from broadcast import timeline
+    from broadcast.audio import timeline
 
     timed = timeline.estimate(segments, settings.rate, settings.sentence_pause, settings.paragraph_pause)
     for seg in timed:
@@ -289,7 +288,7 @@ def plan(transcript: Path, srt_path: Path | None, **options: Any) -> None:
     n_cues = sum(len(s.cues) for s in timed)
     click.echo(f"{len(timed)} segments, {n_cues} cues, about {total:.1f} s at {settings.rate} syllables/s (estimated)")
     if srt_path is not None:
-        from broadcast.output import write_text_atomic
+        from broadcast.delivery.folder import write_text_atomic
 
         try:
             write_text_atomic(srt_path, get("srt").render([c for s in timed for c in s.cues]))
@@ -342,8 +341,8 @@ def lint(files: tuple[Path, ...], quiet: bool, **options: Any) -> None:
     Prints every violation as FILE:CUE: TIME: RULE: detail, then a summary per file; exits 1 when there
     is any violation or a file cannot be read.
     """
-    from broadcast.cuerules import CueRules
-    from broadcast.lint import lint as run
+    from broadcast.subtitles.lint import lint as run
+    from broadcast.subtitles.rules import CueRules
 
     rules = CueRules(**options)
     bad = False

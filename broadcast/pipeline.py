@@ -14,13 +14,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
-from broadcast import __version__, audio, cuetiming, engines, loudness, mastering, segmenter, speech, synthesis, timeline, transcript, writers
-from broadcast.cache import SegmentCache
-from broadcast.cuerules import DEFAULT_FPS, CueRules, parse_timecode
-from broadcast.engines.base import Engine, SpeechAudio
+from broadcast import __version__, speech
+from broadcast.audio import loudness, mastering, sound, timeline
+from broadcast.delivery import manifest
+from broadcast.delivery.folder import StagedFolder
 from broadcast.errors import BroadcastError
-from broadcast.output import StagedFolder
-from broadcast.writers import manifest
+from broadcast.subtitles import timing, writers
+from broadcast.subtitles.rules import DEFAULT_FPS, CueRules, parse_timecode
+from broadcast.text import segmenter, transcript
+from broadcast.voice import engines, synthesis
+from broadcast.voice.base import Engine, SpeechAudio
+from broadcast.voice.cache import SegmentCache
 
 Progress = Callable[[str, int, int], None]
 
@@ -145,12 +149,12 @@ def write_audio(stage: Path, audio_name: str, clip_names: list[str], master: mas
     bulletin = stage / audio_name
 
     def bulletin_then_measure() -> loudness.Measurement:
-        audio.encode_raw_file(master.path, master.sample_rate, master.sample_width, bulletin,
+        sound.encode_raw_file(master.path, master.sample_rate, master.sample_width, bulletin,
                               settings.audio_format, settings.bitrate)
         return loudness.measure_file(bulletin)
 
     def clip(i: int) -> None:
-        audio.encode(master.clip(i), master.sample_rate, stage / clip_names[i], settings.audio_format,
+        sound.encode(master.clip(i), master.sample_rate, stage / clip_names[i], settings.audio_format,
                      settings.bitrate, master.sample_width)
 
     workers = max(1, (os.cpu_count() or 2) - 1)
@@ -176,7 +180,7 @@ def write_outputs(
     (stage / "clips").mkdir()
     audio_name = stem + ext
     clip_names = [f"clips/{s.segment.index:03d}{ext}" for s in programme.segments]
-    from broadcast import waveform
+    from broadcast.delivery import waveform
 
     with ThreadPoolExecutor(max_workers=1) as side:  # the waveform image is drawn while ffmpeg encodes
         drawn = side.submit(waveform.write_png, stage / waveform.FILENAME, master, programme)
@@ -265,7 +269,7 @@ def produce(path: Path, out_dir: Path, settings: Settings, progress: Progress | 
         (lambda: engines.create(fallback, None, settings.rate)) if fallback else None, log,
     )
     programme = timeline.assemble(segments, speeches, settings.sentence_pause, settings.paragraph_pause)
-    programme = cuetiming.retime(programme, settings.cue_rules())
+    programme = timing.retime(programme, settings.cue_rules())
     target = out_dir / path.stem
     with StagedFolder(target, settings.overwrite) as stage:
         measured, master = write_outputs(stage, path.stem, programme, settings, engine, path.name, progress, log)
@@ -279,7 +283,7 @@ def produce(path: Path, out_dir: Path, settings: Settings, progress: Progress | 
 def write_previews(stage: Path, stem: str, programme: timeline.Programme, master: mastering.Master,
                    settings: Settings, engine: Engine) -> None:
     """preview.html: audio, subtitles, segments, settings (waveform.png is drawn with the audio)."""
-    from broadcast import preview, waveform
+    from broadcast.delivery import preview, waveform
 
     manifest_data = json.loads((stage / "manifest.json").read_text(encoding="utf-8"))
     files = [manifest_data["audio"], *(stem + writers.get(n).extension for n in settings.subtitles),

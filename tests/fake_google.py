@@ -13,7 +13,7 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from broadcast import audio
+from broadcast.audio import sound
 
 PATH = "/_/TranslateWebserverUi/data/batchexecute"
 
@@ -21,7 +21,7 @@ PATH = "/_/TranslateWebserverUi/data/batchexecute"
 def tone_mp3(seconds: float, tagged: bool = True, sample_rate: int = 24000, frequency: int = 300) -> bytes:
     """A tone as MP3. `tagged`: with the LAME gapless header (written to a file, as encoders that can seek
     do); untagged: streamed to a pipe, so only the standard delay is known."""
-    args = [audio.ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i",
+    args = [sound.ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i",
             f"sine=frequency={frequency}:duration={seconds}:sample_rate={sample_rate}", "-ac", "1",
             "-c:a", "libmp3lame", "-b:a", "32k"]
     if not tagged:

@@ -9,16 +9,17 @@ import pytest
 import requests
 import responses
 from click.testing import CliRunner
-
-from broadcast import cache as cache_module, engines, pipeline, synthesis
-from broadcast.cache import SegmentCache
-from broadcast.cli import cli
-from broadcast.engines import gtts_engine
-from broadcast.engines.base import SpeechAudio
-from broadcast.errors import BroadcastError
-
 from conftest import SAMPLE
 from fake_google import google_reply, sent_text, tone_mp3
+
+from broadcast import pipeline
+from broadcast.cli import cli
+from broadcast.errors import BroadcastError
+from broadcast.voice import cache as cache_module
+from broadcast.voice import engines, synthesis
+from broadcast.voice.base import SpeechAudio
+from broadcast.voice.cache import SegmentCache
+from broadcast.voice import gtts_engine
 
 URL = re.compile(r"https://translate\.google\.com/_/TranslateWebserverUi/data/batchexecute.*")
 QUICK = gtts_engine.RetryPolicy(connect_timeout=1.0, read_timeout=1.0, retries=1, backoff=0.0)

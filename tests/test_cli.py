@@ -1,16 +1,14 @@
 import json
 import sys
 
-import srt
-
 import pytest
+import srt
 from click.testing import CliRunner
+from conftest import SAMPLE
+from legacy_encodings import to_cp1258, to_tcvn3, to_vni
 
 from broadcast import __version__
 from broadcast.cli import cli
-
-from conftest import SAMPLE
-from legacy_encodings import to_cp1258, to_tcvn3, to_vni
 
 
 def run(*args):

@@ -2,12 +2,13 @@
 duration, gaps and chaining, all on the frame grid."""
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from broadcast.cuerules import CueRules, parse_timecode
-from broadcast.cuetiming import frame_times, retime
-from broadcast.segmenter import Cue, Segment
-from broadcast.timeline import Programme, TimedCue, TimedSegment
+from broadcast.audio.timeline import Programme, TimedCue, TimedSegment
+from broadcast.subtitles.rules import CueRules, parse_timecode
+from broadcast.subtitles.timing import frame_times, retime
+from broadcast.text.segmenter import Cue, Segment
 
 RULES = CueRules()  # 25 fps: a frame is 40 ms
 

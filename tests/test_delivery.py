@@ -8,14 +8,14 @@ import subprocess
 import pytest
 from click.testing import CliRunner
 
-from broadcast import audio, loudness, mastering, timeline
+from broadcast.audio import loudness, mastering, sound, timeline
 from broadcast.cli import cli
 from broadcast.errors import BroadcastError
 
 
 def ebur128(path):
     """(integrated LUFS, true peak dBTP) as `ffmpeg -af ebur128=peak=true` reports them."""
-    err = subprocess.run([audio.ffmpeg_exe(), "-hide_banner", "-nostats", "-i", str(path), "-af",
+    err = subprocess.run([sound.ffmpeg_exe(), "-hide_banner", "-nostats", "-i", str(path), "-af",
                           "ebur128=peak=true", "-f", "null", "-"], capture_output=True, check=True).stderr.decode()
     summary = err[err.rindex("Summary:"):]
     integrated = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))
@@ -48,7 +48,7 @@ def test_mp3_at_a_chosen_rate(tmp_path):
     integrated, peak = ebur128(folder / m["audio"])
     assert integrated == pytest.approx(-23.0, abs=0.5) and peak <= -1.0
     assert m["sample_rate"] == 48000 and m["bitrate"] == "96k"
-    probe = subprocess.run([audio.ffmpeg_exe(), "-hide_banner", "-i", str(folder / m["audio"])],
+    probe = subprocess.run([sound.ffmpeg_exe(), "-hide_banner", "-i", str(folder / m["audio"])],
                            capture_output=True).stderr.decode()
     assert "48000 Hz" in probe and "96 kb/s" in probe
 
@@ -65,12 +65,12 @@ def test_wav_targets(options, lufs, ceiling, rate, width, tmp_path):
     folder, m = produce(SAMPLE, tmp_path, *options)
     integrated, peak = ebur128(folder / m["audio"])
     assert integrated == pytest.approx(lufs, abs=0.5) and peak <= ceiling
-    frames, got_rate, got_width = audio.wav_info(folder / m["audio"])
+    frames, got_rate, got_width = sound.wav_info(folder / m["audio"])
     assert (got_rate, got_width, m["bit_depth"]) == (rate, width, 8 * width)
-    bulletin_pcm, _ = audio.read_wav(folder / m["audio"])
+    bulletin_pcm, _ = sound.read_wav(folder / m["audio"])
     for seg in m["segments"]:  # the clips carry the bulletin's gain: they are its very samples
         first, last = seg["samples"]
-        assert audio.read_wav(folder / seg["clip"])[0] == bulletin_pcm[first * width : last * width]
+        assert sound.read_wav(folder / seg["clip"])[0] == bulletin_pcm[first * width : last * width]
 
 
 def test_loudness_off_keeps_the_synthesized_level(tmp_path):
@@ -98,7 +98,7 @@ def test_bad_loudness_is_a_usage_error(tmp_path):
 
 
 def test_silence_is_left_alone_with_a_warning(tmp_path):
-    programme = timeline.Programme(audio.silence(22050 * 3), 22050, ())
+    programme = timeline.Programme(sound.silence(22050 * 3), 22050, ())
     master = mastering.master(programme, loudness.target("ebu"), tmp_path / "master.raw")
     assert master.gain_db == 0 and master.warnings and "silent" in master.warnings[0]
     assert master.n_samples == 48000 * 3 and master.sample_width == 3

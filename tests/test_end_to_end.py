@@ -3,19 +3,19 @@
 import json
 import re
 import subprocess
+from xml.etree import ElementTree as ET
 
 import pysubs2
 import pytest
 import srt
+from browser import require_chromium
 from click.testing import CliRunner
 
-from xml.etree import ElementTree as ET
-
-from broadcast import audio, transcript
+from broadcast.audio import sound
 from broadcast.cli import cli
-from broadcast.cuerules import CueRules
-from broadcast.lint import lint
-from browser import require_chromium
+from broadcast.subtitles.lint import lint
+from broadcast.subtitles.rules import CueRules
+from broadcast.text import transcript
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +27,7 @@ def produced(bulletin, tmp_path_factory):
 
 
 def decoded_seconds(path, rate=22050) -> float:
-    return len(audio.decode_mp3(path.read_bytes(), rate)) / 2 / rate
+    return len(sound.decode_mp3(path.read_bytes(), rate)) / 2 / rate
 
 
 def test_every_file_is_written(produced, bulletin):
@@ -88,7 +88,7 @@ def test_srt_opens_in_pysubs2_and_ffmpeg(produced, bulletin):
     path = produced / f"{bulletin.stem}.srt"
     n = len(list(srt.parse(path.read_text(encoding="utf-8"))))
     assert len(pysubs2.load(str(path))) == n
-    out = subprocess.run([audio.ffmpeg_exe(), "-hide_banner", "-i", str(path), "-f", "webvtt", "-"],
+    out = subprocess.run([sound.ffmpeg_exe(), "-hide_banner", "-i", str(path), "-f", "webvtt", "-"],
                          capture_output=True, check=True).stdout.decode("utf-8")
     assert out.count(" --> ") == n
 
@@ -102,14 +102,14 @@ def test_wav_and_captions(bulletin, tmp_path):
     kinds = [s["kind"] for s in m["segments"]]
     n_captions = sum(b.kind == "caption" for b in transcript.read(bulletin).blocks)
     assert kinds.count("caption") == n_captions > 0 and kinds[-1] == "source"
-    frames, rate, width = audio.wav_info(folder / m["audio"])
+    frames, rate, width = sound.wav_info(folder / m["audio"])
     assert (rate, width, m["sample_rate"], m["bit_depth"]) == (48000, 3, 48000, 24)
     assert frames / rate == pytest.approx(m["duration"], abs=1e-3)
-    bulletin_pcm, _ = audio.read_wav(folder / m["audio"])
+    bulletin_pcm, _ = sound.read_wav(folder / m["audio"])
     for seg in m["segments"]:
         first, last = seg["samples"]
         assert first / rate == pytest.approx(seg["start"], abs=1e-3) and last / rate == pytest.approx(seg["end"], abs=1e-3)
-        clip, _ = audio.read_wav(folder / seg["clip"])
+        clip, _ = sound.read_wav(folder / seg["clip"])
         assert clip == bulletin_pcm[first * width : last * width]  # sample-exact cut of the bulletin
 
 

@@ -7,14 +7,14 @@ import socket
 import pytest
 import requests
 import responses
-from hypothesis import given, settings, strategies as st
-
-from broadcast import audio
-from broadcast.engines import gtts_engine
-from broadcast.engines.base import EngineError
-from broadcast.engines.gtts_engine import MAX_CHARS, SAMPLE_RATE, GttsEngine, RetryPolicy, split_for_google
-
 from fake_google import FakeGoogle, google_reply, sent_text, tone_mp3
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from broadcast.audio import sound
+from broadcast.voice.base import EngineError
+from broadcast.voice import gtts_engine
+from broadcast.voice.gtts_engine import MAX_CHARS, SAMPLE_RATE, GttsEngine, RetryPolicy, split_for_google
 
 URL = re.compile(r"https://translate\.google\.com/_/TranslateWebserverUi/data/batchexecute.*")
 QUICK = RetryPolicy(connect_timeout=1.0, read_timeout=1.0, retries=2, backoff=0.0)
@@ -200,14 +200,14 @@ def test_unknown_language():
 @pytest.mark.parametrize("tagged, tolerance", [(True, 0.001), (False, 0.15)])
 def test_eighteen_joined_chunks_do_not_drift(tagged, tolerance):
     chunk = tone_mp3(0.5, tagged=tagged)
-    naive = len(audio.decode_mp3(chunk * 18, SAMPLE_RATE)) / 2 / SAMPLE_RATE  # what gTTS's joined MP3 gives
+    naive = len(sound.decode_mp3(chunk * 18, SAMPLE_RATE)) / 2 / SAMPLE_RATE  # what gTTS's joined MP3 gives
     assert naive - 9.0 > 0.5
-    trimmed = 18 * len(audio.decode_mp3_gapless(chunk, SAMPLE_RATE)) / 2 / SAMPLE_RATE  # chunks decoded alone
+    trimmed = 18 * len(sound.decode_mp3_gapless(chunk, SAMPLE_RATE)) / 2 / SAMPLE_RATE  # chunks decoded alone
     assert abs(trimmed - 9.0) < tolerance
 
 
 def test_mp3_stream_header():
-    info = audio.mp3_stream(tone_mp3(0.2, tagged=True))
+    info = sound.mp3_stream(tone_mp3(0.2, tagged=True))
     assert info is not None and info.sample_rate == 24000 and info.gapless_tag
-    assert not audio.mp3_stream(tone_mp3(0.2, tagged=False)).gapless_tag
-    assert audio.mp3_stream(b"<html>") is None
+    assert not sound.mp3_stream(tone_mp3(0.2, tagged=False)).gapless_tag
+    assert sound.mp3_stream(b"<html>") is None

@@ -21,9 +21,9 @@ import time
 from pathlib import Path
 
 import pytest
-
-from broadcast.segmenter import split_sentences
 from conftest import ROOT, SAMPLE
+
+from broadcast.text.segmenter import split_sentences
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX signals and process groups")
 

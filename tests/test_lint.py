@@ -7,8 +7,8 @@ import pytest
 from click.testing import CliRunner
 
 from broadcast.cli import cli
-from broadcast.cuerules import CueRules
-from broadcast.lint import lint, parse_srt, parse_vtt
+from broadcast.subtitles.lint import lint, parse_srt, parse_vtt
+from broadcast.subtitles.rules import CueRules
 
 GOOD = """1
 00:00:01,000 --> 00:00:03,000

@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from broadcast.output import OutputError, StagedFolder
+from broadcast.delivery.folder import OutputError, StagedFolder
 
 
 def test_success_swaps_in_and_replaces_earlier_output(tmp_path):

@@ -7,12 +7,11 @@ import struct
 import zlib
 
 import pytest
+from browser import dump_dom
 from click.testing import CliRunner
 
-from broadcast import waveform
 from broadcast.cli import cli
-
-from browser import dump_dom
+from broadcast.delivery import waveform
 
 # Appended to a copy of the page beside it: waits for the track and the audio, clicks the last
 # segment's time and reports what the page did.

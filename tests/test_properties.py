@@ -20,11 +20,13 @@ import srt
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from broadcast import segmenter, speech, transcript, writers
-from broadcast.cuerules import CueRules
-from broadcast.lint import parse_srt, parse_vtt
-from broadcast.timeline import TimedCue
-from broadcast.transcript import TranscriptError
+from broadcast import speech
+from broadcast.audio.timeline import TimedCue
+from broadcast.subtitles import writers
+from broadcast.subtitles.lint import parse_srt, parse_vtt
+from broadcast.subtitles.rules import CueRules
+from broadcast.text import segmenter, transcript
+from broadcast.text.transcript import TranscriptError
 
 SETTINGS = settings(max_examples=int(__import__("os").environ.get("PROP_N", 300)), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

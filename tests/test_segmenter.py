@@ -1,8 +1,9 @@
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from broadcast import segmenter, transcript
-from broadcast.segmenter import layout_lines, split_cues, split_sentences
+from broadcast.text import segmenter, transcript
+from broadcast.text.segmenter import layout_lines, split_cues, split_sentences
 
 # (paragraph, expected sentences): each a case a naive splitter gets wrong, or one it must get right.
 SENTENCES = [
@@ -154,7 +155,7 @@ def test_cue_limits_hold_on_any_words(word_list):
 
 # ---------------------------------------------------------------- broadcast line-break and duration rules
 
-from broadcast.cuerules import CueRules  # noqa: E402
+from broadcast.subtitles.rules import CueRules  # noqa: E402
 
 RULES = CueRules()
 

@@ -5,18 +5,24 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from conftest import ROOT, SAMPLE, SEED
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from broadcast import segmenter, transcript
 from broadcast.errors import BroadcastError
 from broadcast.speech import (
-    collapse_spaces, drop_quotes, nfc, speak_cues, speak_segments, to_speech,
+    collapse_spaces,
+    drop_quotes,
+    nfc,
+    numbers,
+    speak_cues,
+    speak_segments,
+    to_speech,
 )
-from broadcast.speech import numbers
 from broadcast.speech.coverage import measure, tokens
 from broadcast.speech.lexicon import Lexicon
 from broadcast.speech.syllable import is_syllable
-from conftest import ROOT, SAMPLE, SEED
+from broadcast.text import segmenter, transcript
 
 TSV = ROOT / "tests" / "data" / "speech_sentences.tsv"
 TRANSCRIPTS = sorted((ROOT / "tests" / "data" / "transcripts").glob("*.txt"))
@@ -247,7 +253,7 @@ def test_estimates_count_spoken_syllables():
 def test_espeak_reads_each_speech_token_as_one_word():
     """eSpeak NG's vi voice gets plain Vietnamese: one word event per token of the speech text (raw text with
     digits and acronyms gives more events than tokens: eSpeak spells or splits them)."""
-    from broadcast.engines.espeak import _Library
+    from broadcast.voice.espeak import _Library
 
     library = _Library.get()
     raw = "Sáng ngày 12/3, UBND tỉnh có 1.200 đại biểu; năm 2023 HĐND."

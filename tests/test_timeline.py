@@ -3,10 +3,11 @@ import struct
 
 import pytest
 
-from broadcast import speech, timeline
-from broadcast.engines.base import SpeechAudio
-from broadcast.engines.espeak import EspeakEngine
-from broadcast.segmenter import Cue, Segment, split_cues
+from broadcast import speech
+from broadcast.audio import timeline
+from broadcast.text.segmenter import Cue, Segment, split_cues
+from broadcast.voice.base import SpeechAudio
+from broadcast.voice.espeak import EspeakEngine
 
 RATE = 16000
 

@@ -3,8 +3,8 @@ import unicodedata
 
 import pytest
 
-from broadcast import transcript
-from broadcast.transcript import TranscriptError
+from broadcast.text import transcript
+from broadcast.text.transcript import TranscriptError
 
 TITLE = "Công an Thanh Hóa ra quân bảo đảm an toàn giao thông"
 TEXT = f"""{TITLE}
@@ -108,9 +108,10 @@ import re  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from broadcast import segmenter  # noqa: E402
 from conftest import ROOT, SAMPLE  # noqa: E402
 from legacy_encodings import to_cp1258, to_tcvn3, to_vni  # noqa: E402
+
+from broadcast.text import segmenter  # noqa: E402
 
 TRANSCRIPTS = [SAMPLE, *sorted((ROOT / "tests" / "data" / "transcripts").glob("*.txt"))]
 # VNI stores ẳ and ỵ in ways viparse's table misses (the reader fills them in): make sure they occur

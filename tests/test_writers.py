@@ -5,11 +5,13 @@ from datetime import timedelta
 import pysubs2
 import pytest
 import srt
-from hypothesis import given, settings, strategies as st
-
-from broadcast import audio, writers
-from broadcast.timeline import TimedCue
 from browser import require_chromium
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from broadcast.audio import sound
+from broadcast.audio.timeline import TimedCue
+from broadcast.subtitles import writers
 
 CUES = [
     TimedCue(0.03, 2.921, "Thứ trưởng Bộ Công an Trần Quốc Tỏ thăm và làm việc",
@@ -51,7 +53,7 @@ def test_vtt_has_header_and_escapes():
 def test_ffmpeg_reads_our_subtitles(tmp_path, name):
     path = tmp_path / f"x.{name}"
     path.write_text(writers.get(name).render(CUES), encoding="utf-8")
-    out = subprocess.run([audio.ffmpeg_exe(), "-hide_banner", "-i", str(path), "-f", "srt", "-"],
+    out = subprocess.run([sound.ffmpeg_exe(), "-hide_banner", "-i", str(path), "-f", "srt", "-"],
                          capture_output=True, check=True)
     again = list(srt.parse(out.stdout.decode("utf-8")))
     assert len(again) == 3 and again[1].content.startswith("Chủ tịch")
@@ -94,9 +96,9 @@ def test_srt_round_trip(items):
 
 from xml.etree import ElementTree as ET  # noqa: E402
 
-from broadcast.lint import parse_vtt  # noqa: E402
-from broadcast.writers import WriterOptions  # noqa: E402
-from broadcast.writers.ttml_writer import NS as TTML_NS  # noqa: E402
+from broadcast.subtitles.lint import parse_vtt  # noqa: E402
+from broadcast.subtitles.writers import WriterOptions  # noqa: E402
+from broadcast.subtitles.writers.ttml_writer import NS as TTML_NS  # noqa: E402
 
 TT = "{http://www.w3.org/ns/ttml}"
 

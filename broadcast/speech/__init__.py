@@ -14,10 +14,10 @@ import unicodedata
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from broadcast.transcript import drop_emoji  # the voice cannot say them, whatever path text came by
-from broadcast.segmenter import Segment
 from broadcast.speech import numbers
 from broadcast.speech.lexicon import Lexicon, drop_repeated_acronyms, unify_tone_marks
+from broadcast.text.segmenter import Segment
+from broadcast.text.transcript import drop_emoji  # the voice cannot say them, whatever path text came by
 
 Step = Callable[[str], str]
 ContextStep = Callable[[list[str]], list[str]]

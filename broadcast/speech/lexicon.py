@@ -12,7 +12,6 @@ from pathlib import Path
 from broadcast.errors import BroadcastError
 
 
-
 def _assets() -> Path:
     """assets/ of a checkout (or editable install), else the copy a wheel installs as broadcast/assets."""
     checkout = Path(__file__).resolve().parent.parent.parent / "assets"

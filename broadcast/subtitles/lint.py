@@ -16,9 +16,9 @@ from typing import Sequence
 
 import srt
 
-from broadcast.cuerules import CueRules, reading_chars
 from broadcast.errors import BroadcastError
-from broadcast.writers import clock
+from broadcast.subtitles.rules import CueRules, reading_chars
+from broadcast.subtitles.writers import clock
 
 _TOLERANCE = 0.0015  # seconds: times in files are rounded to the millisecond on both ends of a gap
 

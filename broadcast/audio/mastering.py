@@ -19,9 +19,9 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from broadcast import audio, loudness
-from broadcast.loudness import Target
-from broadcast.timeline import Programme
+from broadcast.audio import loudness, sound
+from broadcast.audio.loudness import Target
+from broadcast.audio.timeline import Programme
 
 SAMPLE_RATES = (22050, 24000, 44100, 48000)
 BIT_DEPTHS = (16, 24)
@@ -78,13 +78,13 @@ def _render(programme: Programme, sample_rate: int, sample_width: int, gain_db: 
     if sample_width == 2:
         filters.append("aresample=osf=s16:dither_method=triangular")
     proc = subprocess.run(
-        [audio.ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "s16le",
+        [sound.ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "s16le",
          "-ar", str(programme.sample_rate), "-ac", "1", "-i", "pipe:0", "-af", ",".join(filters),
          "-f", f"s{8 * sample_width}le", "-ac", "1", str(path)],
         input=programme.pcm, capture_output=True, check=False,
     )
     if proc.returncode != 0:
-        raise audio.AudioError(f"ffmpeg could not master the bulletin: {audio._last_line(proc.stderr)}")
+        raise sound.AudioError(f"ffmpeg could not master the bulletin: {sound._last_line(proc.stderr)}")
 
 
 def _spans(programme: Programme, sample_rate: int, n_samples: int) -> tuple[tuple[int, int], ...]:
@@ -107,7 +107,7 @@ def encoder_offset(programme: Programme, sample_rate: int, fmt: str, bitrate: st
         return 0.0
     with tempfile.TemporaryDirectory(prefix="broadcast-probe-") as folder:
         probe = Path(folder) / f"probe.{fmt}"
-        audio.encode(excerpt, programme.sample_rate, probe, fmt, bitrate, out_rate=sample_rate)
+        sound.encode(excerpt, programme.sample_rate, probe, fmt, bitrate, out_rate=sample_rate)
         after, _ = loudness.level(None, path=probe)
     return max(-MAX_ENCODER_OFFSET_LU, min(MAX_ENCODER_OFFSET_LU, before - after))
 

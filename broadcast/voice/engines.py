@@ -6,12 +6,12 @@ import importlib
 import inspect
 from typing import Any
 
-from broadcast.engines.base import Engine, EngineError, SpeechAudio
+from broadcast.voice.base import Engine, EngineError, SpeechAudio
 
 # name → "module:class"; imported only when used so start-up stays fast
 ENGINES: dict[str, str] = {
-    "espeak": "broadcast.engines.espeak:EspeakEngine",
-    "gtts": "broadcast.engines.gtts_engine:GttsEngine",
+    "espeak": "broadcast.voice.espeak:EspeakEngine",
+    "gtts": "broadcast.voice.gtts_engine:GttsEngine",
 }
 
 

@@ -11,7 +11,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from broadcast import audio
+from broadcast.audio import sound
 from broadcast.errors import BroadcastError
 
 
@@ -84,7 +84,7 @@ def parse_summary(stderr: str) -> Measurement:
 
 def _run_meter(args: list[str], data: bytes | bytearray | None, peak: str) -> str:
     proc = subprocess.run(
-        [audio.ffmpeg_exe(), "-hide_banner", "-nostats", *args,
+        [sound.ffmpeg_exe(), "-hide_banner", "-nostats", *args,
          "-af", f"ebur128=peak={peak}:framelog=quiet", "-f", "null", "-"],
         input=data, capture_output=True, check=False,
     )

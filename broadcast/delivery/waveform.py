@@ -9,9 +9,9 @@ import struct
 import zlib
 from pathlib import Path
 
-from broadcast.audio import audioop
-from broadcast.mastering import Master
-from broadcast.timeline import Programme
+from broadcast.audio.mastering import Master
+from broadcast.audio.sound import audioop
+from broadcast.audio.timeline import Programme
 
 FILENAME = "waveform.png"
 WIDTH, HEIGHT = 1600, 240

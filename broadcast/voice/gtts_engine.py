@@ -20,9 +20,10 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Sequence
 
-from broadcast import audio, segmenter
-from broadcast.engines.base import EngineError, SpeechAudio
+from broadcast.audio import sound
 from broadcast.errors import BroadcastError
+from broadcast.text import segmenter
+from broadcast.voice.base import EngineError, SpeechAudio
 
 SAMPLE_RATE = 24000
 MAX_CHARS = 100  # what the endpoint accepts per request
@@ -220,7 +221,7 @@ class GttsEngine:
     def chunk_pcm(self, text: str, stop: threading.Event | None = None) -> bytes:
         mp3 = self.client.fetch(text, stop)
         try:
-            return audio.decode_mp3_gapless(mp3, SAMPLE_RATE)
+            return sound.decode_mp3_gapless(mp3, SAMPLE_RATE)
         except BroadcastError as exc:
             raise EngineError(f"gTTS sent audio that cannot be decoded for {text[:40]!r}: {exc}") from None
 

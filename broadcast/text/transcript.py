@@ -7,14 +7,14 @@ is that photo's caption; a last line starting "Nguồn:" is the source credit.
 
 from __future__ import annotations
 
-from broadcast.errors import BroadcastError
-
 import codecs
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Literal
+
+from broadcast.errors import BroadcastError
 
 BlockKind = Literal["title", "paragraph", "placeholder", "caption", "source"]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, Protocol, Sequence
 
-from broadcast.cuerules import DEFAULT_FPS
-from broadcast.timeline import TimedCue
+from broadcast.audio.timeline import TimedCue
+from broadcast.subtitles.rules import DEFAULT_FPS
 
 EOL = {"lf": "\n", "crlf": "\r\n"}
 
@@ -56,4 +56,4 @@ def get(name: str) -> SubtitleWriter:
         raise ValueError(f"unknown subtitle format {name!r} (known: {', '.join(sorted(WRITERS))})") from None
 
 
-from broadcast.writers import srt_writer, ttml_writer, vtt_writer  # noqa: E402,F401  (registration)
+from broadcast.subtitles.writers import srt_writer, ttml_writer, vtt_writer  # noqa: E402,F401  (registration)

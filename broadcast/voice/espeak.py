@@ -10,7 +10,7 @@ import ctypes
 import threading
 from dataclasses import dataclass
 
-from broadcast.engines.base import EngineError, SpeechAudio
+from broadcast.voice.base import EngineError, SpeechAudio
 
 SAMPLE_RATE = 22050
 

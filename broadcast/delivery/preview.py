@@ -14,7 +14,7 @@ from html import escape
 from typing import Any
 from urllib.parse import quote
 
-from broadcast.writers import clock
+from broadcast.subtitles.writers import clock
 
 FILENAME = "preview.html"
 

@@ -7,8 +7,8 @@ from typing import Sequence
 
 import srt
 
-from broadcast.timeline import TimedCue
-from broadcast.writers import WriterOptions, register
+from broadcast.audio.timeline import TimedCue
+from broadcast.subtitles.writers import WriterOptions, register
 
 
 class SrtWriter:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
-from broadcast import audio, defaults
-from broadcast.engines.base import SpeechAudio
-from broadcast.segmenter import Segment
+from broadcast import defaults
+from broadcast.audio import sound
+from broadcast.text.segmenter import Segment
+from broadcast.voice.base import SpeechAudio
 
 DEFAULT_SENTENCE_PAUSE = defaults.SENTENCE_PAUSE
 DEFAULT_PARAGRAPH_PAUSE = defaults.PARAGRAPH_PAUSE
@@ -74,7 +75,7 @@ def assemble(
         if previous is not None:
             pause = paragraph_pause if segment.paragraph != previous.paragraph else sentence_pause
             gap = int(round(pause * rate))
-            pcm += audio.silence(gap)
+            pcm += sound.silence(gap)
             position += gap
         margin = int(EDGE_MARGIN * rate)
         clip_start = max(0, speech.part_spans[0][0] - margin) if speech.part_spans else 0
@@ -100,7 +101,7 @@ def assemble(
 def resample(speech: SpeechAudio, rate: int) -> SpeechAudio:
     if speech.sample_rate == rate:
         return speech
-    pcm, _ = audio.audioop.ratecv(speech.pcm, 2, 1, speech.sample_rate, rate, None)
+    pcm, _ = sound.audioop.ratecv(speech.pcm, 2, 1, speech.sample_rate, rate, None)
     factor = rate / speech.sample_rate
     spans = tuple((int(a * factor), int(b * factor)) for a, b in speech.part_spans)
     return SpeechAudio(pcm, rate, spans)
@@ -113,7 +114,7 @@ def estimate(
     paragraph_pause: float = DEFAULT_PARAGRAPH_PAUSE,
 ) -> list[TimedSegment]:
     """A plan before any audio exists: durations from syllable counts of the speech text."""
-    from broadcast.segmenter import estimate_seconds
+    from broadcast.text.segmenter import estimate_seconds
 
     timed: list[TimedSegment] = []
     t = 0.0

@@ -15,8 +15,8 @@ import tempfile
 from pathlib import Path
 from typing import Sequence
 
-from broadcast.engines.base import Engine, SpeechAudio
 from broadcast.errors import BroadcastError
+from broadcast.voice.base import Engine, SpeechAudio
 
 ENV_VAR = "BROADCAST_CACHE_DIR"
 MAGIC = b"broadcast-segment 1\n"

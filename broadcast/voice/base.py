@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator, Protocol, Sequence
 
-from broadcast import audio
+from broadcast.audio import sound
 from broadcast.errors import BroadcastError
 
 
@@ -47,12 +47,12 @@ class SpeechAudio:
             sample = next((e.sample for e in events if e.text_position >= offset), None)
             starts.append(n if sample is None else min(max(sample, 0), n))
         # Events only mark where a word's sound may start; snap to the sound itself.
-        starts = [audio.first_sound(pcm, s, sample_rate) for s in starts]
+        starts = [sound.first_sound(pcm, s, sample_rate) for s in starts]
         starts = _monotonic(starts, n)
         spans = []
         for i, start in enumerate(starts):
             limit = starts[i + 1] if i + 1 < len(starts) else n
-            end = audio.last_sound(pcm, start, limit, sample_rate)
+            end = sound.last_sound(pcm, start, limit, sample_rate)
             spans.append((start, max(start, end)))
         return cls(pcm, sample_rate, tuple(spans))
 
@@ -68,8 +68,8 @@ class SpeechAudio:
                 chunks.append(silence)
                 position += gap_samples
             n = len(pcm) // 2
-            start = audio.first_sound(pcm, 0, sample_rate)
-            end = audio.last_sound(pcm, start, n, sample_rate)
+            start = sound.first_sound(pcm, 0, sample_rate)
+            end = sound.last_sound(pcm, start, n, sample_rate)
             spans.append((position + start, position + max(start, end)))
             chunks.append(pcm)
             position += n

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
+import warnings
 import wave
 from dataclasses import dataclass
 from pathlib import Path
 
 from broadcast.errors import BroadcastError
-
-import warnings
 
 with warnings.catch_warnings():  # deprecated in 3.11-3.12, gone in 3.13 where audioop-lts provides it
     warnings.simplefilter("ignore", DeprecationWarning)

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 from broadcast import interrupt
-from broadcast.cache import SegmentCache
-from broadcast.engines.base import Engine, EngineError, SpeechAudio
 from broadcast.errors import BroadcastError
-from broadcast.segmenter import Segment
+from broadcast.text.segmenter import Segment
+from broadcast.voice.base import Engine, EngineError, SpeechAudio
+from broadcast.voice.cache import SegmentCache
 
 Progress = Callable[[str, int, int], None]
 

@@ -13,8 +13,8 @@ import math
 from dataclasses import replace
 from typing import Sequence
 
-from broadcast.cuerules import CueRules, reading_chars
-from broadcast.timeline import Programme, TimedCue
+from broadcast.audio.timeline import Programme, TimedCue
+from broadcast.subtitles.rules import CueRules, reading_chars
 
 _EPS = 1e-6
 

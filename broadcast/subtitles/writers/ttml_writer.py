@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Sequence
 from xml.etree import ElementTree as ET
 
-from broadcast.timeline import TimedCue
-from broadcast.writers import WriterOptions, clock, register
+from broadcast.audio.timeline import TimedCue
+from broadcast.subtitles.writers import WriterOptions, clock, register
 
 TT = "http://www.w3.org/ns/ttml"
 NS = {

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from broadcast.timeline import TimedCue
-from broadcast.writers import WriterOptions, clock, register
-
+from broadcast.audio.timeline import TimedCue
+from broadcast.subtitles.writers import WriterOptions, clock, register
 
 
 def escape(line: str) -> str:

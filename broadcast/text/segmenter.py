@@ -12,8 +12,8 @@ from dataclasses import dataclass, field, replace
 from typing import Iterable, Literal
 
 from broadcast import defaults
-from broadcast.cuerules import CueRules
-from broadcast.transcript import Transcript
+from broadcast.subtitles.rules import CueRules
+from broadcast.text.transcript import Transcript
 
 SegmentKind = Literal["title", "paragraph", "caption", "source"]
 

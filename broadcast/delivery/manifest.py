@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from broadcast.timeline import Programme, TimedCue
+from broadcast.audio.timeline import Programme, TimedCue
 
 
 def render(programme: Programme, *, source: str, engine: str, voice: str, audio: str,

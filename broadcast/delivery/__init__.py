@@ -1,0 +1,1 @@
+"""Delivery: the output folder, manifest, preview page and waveform."""

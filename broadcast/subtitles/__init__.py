@@ -1,0 +1,1 @@
+"""The subtitle stage: cue rules, timing on the frame grid, writers per format, lint."""
