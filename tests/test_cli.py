@@ -162,3 +162,11 @@ def test_legacy_transcript_produces_the_same_subtitles(tmp_path, encode):
         subtitles = srt.parse((tmp_path / name / "sample" / "sample.srt").read_text(encoding="utf-8"))
         texts[name] = [s.content for s in subtitles]
     assert texts["legacy"] == texts["utf8"] and len(texts["utf8"]) > 10
+
+
+def test_a_voice_the_engine_has_not_is_refused_before_any_work(tmp_path):
+    result = CliRunner().invoke(cli, ["produce", str(SAMPLE), "-o", str(tmp_path / "out"), "--voice", "en"])
+    assert result.exit_code != 0
+    assert result.output.strip().splitlines() == [
+        "broadcast: error: --voice 'en' is not a Vietnamese voice of espeak (choose from: vi, vi-VN-x-central, vi-VN-x-south)"]
+    assert not (tmp_path / "out").exists()

@@ -190,9 +190,9 @@ def test_chunks_go_out_in_parallel_up_to_the_limit(mp3_bytes):
     assert google.max_in_flight == 3
 
 
-def test_unknown_language():
-    with pytest.raises(EngineError, match="no language"):
-        GttsEngine(voice="xx-nope")
+def test_a_language_that_is_not_vietnamese_is_refused():
+    with pytest.raises(EngineError, match=r"--voice 'en' is not a Vietnamese voice of gtts \(choose from: vi\)"):
+        GttsEngine(voice="en")
 
 
 # --- encoder padding ----------------------------------------------------------------------------------------

@@ -76,6 +76,15 @@ class SpeechAudio:
         return cls(b"".join(chunks), sample_rate, tuple(spans))
 
 
+@dataclass(frozen=True)
+class VoiceInfo:
+    """One voice an engine offers, as `broadcast voices` lists it and `--voice` takes it."""
+
+    name: str  # what --voice takes
+    description: str  # e.g. "Vietnamese, northern"
+    needs: str = ""  # what it takes to use: "nothing", "internet", a file …
+
+
 class HasPosition(Protocol):
     text_position: int
     sample: int
@@ -90,6 +99,10 @@ def _monotonic(starts: list[int], n: int) -> list[int]:
 
 class Engine(Protocol):
     """A voice. `synthesize` speaks a sentence given as parts (its cues' speech texts).
+
+    The class also offers `voices() -> list[VoiceInfo]` (its Vietnamese voices) and
+    `resolve_voice(voice: str | None) -> str` (the voice to use, the default for None; an EngineError naming
+    the voices it has otherwise), both classmethods, so a voice is checked before any work starts.
 
     An engine may also offer `synthesize_all(sentences) -> Iterator[tuple[int, SpeechAudio]]`, yielding
     (position, speech) in any order, to work on many sentences at once (see `BatchEngine`); the pipeline

@@ -10,7 +10,7 @@ import ctypes
 import threading
 from dataclasses import dataclass
 
-from broadcast.voice.base import EngineError, SpeechAudio
+from broadcast.voice.base import EngineError, SpeechAudio, VoiceInfo
 
 SAMPLE_RATE = 22050
 
@@ -136,9 +136,28 @@ class EspeakEngine:
 
     name = "espeak"
     default_voice = "vi"
+    VOICES = (
+        VoiceInfo("vi", "Vietnamese, northern (Hà Nội)", "nothing: offline, installed with broadcast"),
+        VoiceInfo("vi-VN-x-central", "Vietnamese, central (Huế)", "nothing: offline, installed with broadcast"),
+        VoiceInfo("vi-VN-x-south", "Vietnamese, southern (Sài Gòn)", "nothing: offline, installed with broadcast"),
+    )
+
+    @classmethod
+    def voices(cls) -> list[VoiceInfo]:
+        return list(cls.VOICES)
+
+    @classmethod
+    def resolve_voice(cls, voice: str | None) -> str:
+        if voice is None:
+            return cls.default_voice
+        if voice not in {v.name for v in cls.VOICES}:
+            from broadcast.voice.engines import voice_error
+
+            raise voice_error(cls.name, voice, cls.voices())
+        return voice
 
     def __init__(self, voice: str | None = None, rate: float = 3.3) -> None:
-        self.voice = voice or self.default_voice
+        self.voice = self.resolve_voice(voice)
         self.rate = rate
         self._library = _Library.get()
         self.version = f"espeak-ng {self._library.version}"

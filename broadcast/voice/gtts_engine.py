@@ -23,7 +23,7 @@ from typing import Callable, Iterator, Sequence
 from broadcast.audio import sound
 from broadcast.errors import BroadcastError
 from broadcast.text import segmenter
-from broadcast.voice.base import EngineError, SpeechAudio
+from broadcast.voice.base import EngineError, SpeechAudio, VoiceInfo
 
 SAMPLE_RATE = 24000
 MAX_CHARS = 100  # what the endpoint accepts per request
@@ -192,6 +192,20 @@ class GttsEngine:
     name = "gtts"
     default_voice = "vi"
 
+    @classmethod
+    def voices(cls) -> list[VoiceInfo]:
+        return [VoiceInfo("vi", "Vietnamese, Google Translate's voice (northern, female)", "internet")]
+
+    @classmethod
+    def resolve_voice(cls, voice: str | None) -> str:
+        if voice is None:
+            return cls.default_voice
+        if voice not in {v.name for v in cls.voices()}:
+            from broadcast.voice.engines import voice_error
+
+            raise voice_error(cls.name, voice, cls.voices())
+        return voice
+
     def __init__(
         self,
         voice: str | None = None,
@@ -204,12 +218,10 @@ class GttsEngine:
     ) -> None:
         import gtts
 
-        self.voice = voice or self.default_voice
+        self.voice = self.resolve_voice(voice)
         self.rate = rate  # Google has one pace (and "slow"); the rate only feeds estimates
         self.version = f"gtts {gtts.__version__}"
         self.concurrency = max(1, concurrency)
-        if self.voice not in gtts.lang.tts_langs():
-            raise EngineError(f"gTTS has no language {self.voice!r}")
         self.client = GoogleTranslateClient(
             self.voice, endpoint or ENDPOINT.format(tld=tld), policy or DEFAULT_POLICY, self.concurrency, wait_hook
         )
