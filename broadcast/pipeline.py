@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -15,7 +14,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 from broadcast import __version__, speech
-from broadcast.audio import loudness, mastering, sound, timeline
+from broadcast.audio import encoding, loudness, mastering, timeline
 from broadcast.delivery import manifest
 from broadcast.delivery.folder import StagedFolder
 from broadcast.errors import BroadcastError
@@ -123,18 +122,26 @@ def output_rate(settings: Settings, programme: timeline.Programme) -> int:
     return 48000 if settings.audio_format == "wav" else programme.sample_rate
 
 
+Levels = tuple[tuple[float, float], float]  # ((integrated LUFS, sample peak dBFS), encoder offset LU)
+
+
+def readings(settings: Settings) -> mastering.Readings:
+    """The readings mastering needs, to be fed the programme as it is assembled (see mastering.Readings)."""
+    return mastering.Readings(settings.audio_format, settings.bitrate, settings.sample_rate,
+                              probe=loudness.target(settings.loudness) is not None)
+
+
 def master_audio(programme: timeline.Programme, settings: Settings, folder: Path,
-                 progress: Progress | None = None) -> mastering.Master:
+                 progress: Progress | None = None, levels: Levels | None = None) -> mastering.Master:
     """The programme at the output rate and depth, at the loudness target, in a raw file in `folder`:
-    one gain for the bulletin and every clip."""
+    one gain for the bulletin and every clip. `levels` are the programme's readings when taken already."""
     bit_depth = settings.bit_depth if settings.audio_format == "wav" else 24
     rate = output_rate(settings, programme)
     target = loudness.target(settings.loudness)
-    with ThreadPoolExecutor(max_workers=2) as pool:  # two ffmpeg readings of the programme at once
-        level = pool.submit(loudness.level, programme.pcm, programme.sample_rate, 2)
-        offset = 0.0 if target is None else mastering.encoder_offset(programme, rate, settings.audio_format,
-                                                                      settings.bitrate)
-        source_level = level.result()
+    if levels is None:
+        with readings(settings) as reader:
+            levels = reader.finish(programme)
+    source_level, offset = levels
     result = mastering.master(programme, target, folder / ".master.raw", rate, bit_depth,
                               lossy=settings.audio_format != "wav", offset_lu=offset, source_level=source_level)
     if progress:
@@ -144,38 +151,19 @@ def master_audio(programme: timeline.Programme, settings: Settings, folder: Path
 
 def write_audio(stage: Path, audio_name: str, clip_names: list[str], master: mastering.Master,
                 settings: Settings, progress: Progress | None = None) -> loudness.Measurement:
-    """The bulletin and its clips from the master file, in parallel: one thread encodes the bulletin and then
-    measures it as QC will, the others encode clips (ffmpeg runs as subprocesses, so threads suffice)."""
-    bulletin = stage / audio_name
-
-    def bulletin_then_measure() -> loudness.Measurement:
-        sound.encode_raw_file(master.path, master.sample_rate, master.sample_width, bulletin,
-                              settings.audio_format, settings.bitrate)
-        return loudness.measure_file(bulletin)
-
-    def clip(i: int) -> None:
-        sound.encode(master.clip(i), master.sample_rate, stage / clip_names[i], settings.audio_format,
-                     settings.bitrate, master.sample_width)
-
-    workers = max(1, (os.cpu_count() or 2) - 1)
-    with ThreadPoolExecutor(max_workers=1) as chain, ThreadPoolExecutor(max_workers=workers) as pool:
-        measured = chain.submit(bulletin_then_measure)
-        for done, _ in enumerate(pool.map(clip, range(len(clip_names))), start=1):
-            if progress:
-                progress("encoding", done, len(clip_names) + 1)
-        result = measured.result()
-    if progress:
-        progress("encoding", len(clip_names) + 1, len(clip_names) + 1)
-    return result
+    """The bulletin and its clips from the master; the bulletin measured as it is written (audio/encoding.py)."""
+    total = len(clip_names) + 1
+    return encoding.write(master, stage / audio_name, [stage / name for name in clip_names], settings.audio_format,
+                          settings.bitrate, (lambda done: progress("encoding", done, total)) if progress else None)
 
 
 def write_outputs(
     stage: Path, stem: str, programme: timeline.Programme, settings: Settings, engine: Engine, source: str,
-    progress: Progress | None = None, log: synthesis.SynthesisLog | None = None,
+    progress: Progress | None = None, log: synthesis.SynthesisLog | None = None, levels: Levels | None = None,
 ) -> tuple[loudness.Measurement, mastering.Master]:
     """Every file of one bulletin, written into the staging folder; returns the bulletin's measured loudness
     and the master its audio was cut from (its raw file is removed by the caller)."""
-    master = master_audio(programme, settings, stage, progress)
+    master = master_audio(programme, settings, stage, progress, levels)
     ext = "." + settings.audio_format
     (stage / "clips").mkdir()
     audio_name = stem + ext
@@ -268,11 +256,15 @@ def produce(path: Path, out_dir: Path, settings: Settings, progress: Progress | 
         path, segments, engine, progress, open_cache(settings),
         (lambda: engines.create(fallback, None, settings.rate)) if fallback else None, log,
     )
-    programme = timeline.assemble(segments, speeches, settings.sentence_pause, settings.paragraph_pause)
+    with readings(settings) as reader:  # the programme's level is read while it is synthesized
+        programme = timeline.assemble(segments, speeches, settings.sentence_pause, settings.paragraph_pause,
+                                      on_audio=reader.feed)
+        levels = reader.finish(programme)
     programme = timing.retime(programme, settings.cue_rules())
     target = out_dir / path.stem
     with StagedFolder(target, settings.overwrite) as stage:
-        measured, master = write_outputs(stage, path.stem, programme, settings, engine, path.name, progress, log)
+        measured, master = write_outputs(stage, path.stem, programme, settings, engine, path.name, progress, log,
+                                         levels)
         write_previews(stage, path.stem, programme, master, settings, engine)
         master.path.unlink()
         files = sorted(p.relative_to(stage) for p in stage.rglob("*") if p.is_file())

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 import subprocess
+import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Sequence
 
 from broadcast.audio import sound
 from broadcast.errors import BroadcastError
@@ -82,30 +84,81 @@ def parse_summary(stderr: str) -> Measurement:
     return Measurement(_number(match["i"]), _number(match["tp"]), _number(match["lra"]))
 
 
-def _run_meter(args: list[str], data: bytes | bytearray | None, peak: str) -> str:
-    proc = subprocess.run(
-        [sound.ffmpeg_exe(), "-hide_banner", "-nostats", *args,
-         "-af", f"ebur128=peak={peak}:framelog=quiet", "-f", "null", "-"],
-        input=data, capture_output=True, check=False,
-    )
-    text = proc.stderr.decode("utf-8", "replace")
-    if proc.returncode != 0:
+def _meter_args(args: Sequence[str], peak: str, filters: Sequence[str] = ()) -> list[str]:
+    return ["-nostats", *args, "-af", ",".join([*filters, f"ebur128=peak={peak}:framelog=quiet"]), "-f", "null", "-"]
+
+
+def _run_meter(args: list[str], data: bytes | bytearray | memoryview | None, peak: str) -> str:
+    proc = subprocess.run([sound.ffmpeg_exe(), "-hide_banner", *_meter_args(args, peak)], input=data,
+                          capture_output=True, check=False)
+    return _meter_output(proc.returncode, proc.stderr)
+
+
+def _meter_output(returncode: int, stderr: bytes) -> str:
+    text = stderr.decode("utf-8", "replace")
+    if returncode != 0:
         raise LoudnessError(f"ffmpeg could not measure loudness: {text.strip().splitlines()[-1:]}")
     return text
 
 
-def _raw(sample_rate: int, sample_width: int, source: str = "pipe:0") -> list[str]:
+class Meter:
+    """ffmpeg's ebur128 meter reading audio while it is being made: raw PCM written with `feed`, or a pipe
+    from another process given as `stdin`. `filters` run before the meter (atrim, to drop an encoder's delay).
+    Use as a context manager: leaving it by an exception stops the meter."""
+
+    def __init__(self, input_args: Sequence[str], peak: str = "true", filters: Sequence[str] = (),
+                 stdin: Any = subprocess.PIPE) -> None:
+        self._context = sound.ffmpeg(_meter_args(input_args, peak, filters), stdin=stdin,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self._stderr = b""
+        self._reader: threading.Thread | None = None
+
+    def __enter__(self) -> "Meter":
+        self.proc = self._context.__enter__()
+        # read what the meter prints as it goes, so a full pipe can never stall it (and the encoder feeding it)
+        self._reader = threading.Thread(target=self._read_stderr, daemon=True)
+        self._reader.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> bool | None:
+        return self._context.__exit__(*exc)
+
+    def _read_stderr(self) -> None:
+        assert self.proc.stderr is not None
+        self._stderr = self.proc.stderr.read()
+
+    def feed(self, data: bytes | bytearray | memoryview) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(data)
+
+    def summary(self) -> str:
+        """Everything fed: wait for the meter and return what it printed."""
+        if self.proc.stdin is not None and not self.proc.stdin.closed:
+            self.proc.stdin.close()
+        returncode = self.proc.wait()
+        assert self._reader is not None
+        self._reader.join()
+        return _meter_output(returncode, self._stderr)
+
+    def measurement(self) -> Measurement:
+        return parse_summary(self.summary())
+
+    def level(self) -> tuple[float, float]:
+        return parse_level(self.summary())
+
+
+def raw_input(sample_rate: int, sample_width: int, source: str = "pipe:0") -> list[str]:
     return ["-f", f"s{8 * sample_width}le", "-ar", str(sample_rate), "-ac", "1", "-i", source]
 
 
 def measure_pcm(pcm: bytes | bytearray, sample_rate: int, sample_width: int) -> Measurement:
     """Integrated loudness and true peak of raw mono little-endian PCM."""
-    return parse_summary(_run_meter(_raw(sample_rate, sample_width), pcm, "true"))
+    return parse_summary(_run_meter(raw_input(sample_rate, sample_width), pcm, "true"))
 
 
 def measure_raw_file(path: Path, sample_rate: int, sample_width: int) -> Measurement:
     """Integrated loudness and true peak of a raw mono PCM file, read by ffmpeg (never loaded here)."""
-    return parse_summary(_run_meter(_raw(sample_rate, sample_width, str(path)), None, "true"))
+    return parse_summary(_run_meter(raw_input(sample_rate, sample_width, str(path)), None, "true"))
 
 
 def measure_file(path: Path) -> Measurement:
@@ -116,14 +169,18 @@ def measure_file(path: Path) -> Measurement:
 _QUICK = re.compile(r"I:\s*(?P<i>-?[\d.]+|-inf) LUFS.*?Sample peak:\s*Peak:\s*(?P<peak>-?[\d.]+|-inf) dBFS", re.S)
 
 
-def level(pcm: bytes | bytearray | None, sample_rate: int = 0, sample_width: int = 2,
+def level(pcm: bytes | bytearray | memoryview | None, sample_rate: int = 0, sample_width: int = 2,
           path: Path | None = None) -> tuple[float, float]:
     """(integrated LUFS, sample peak dBFS) of raw PCM or of a file: a third of the cost of a true-peak
     measurement (no 4× oversampling), for decisions; what is delivered is measured with `measure_file`."""
-    args = ["-i", str(path)] if path is not None else _raw(sample_rate, sample_width)
-    text = _run_meter(args, None if path is not None else pcm, "sample")
+    args = ["-i", str(path)] if path is not None else raw_input(sample_rate, sample_width)
+    return parse_level(_run_meter(args, None if path is not None else pcm, "sample"))
+
+
+def parse_level(stderr: str) -> tuple[float, float]:
+    """(integrated LUFS, sample peak dBFS) from a meter run with peak=sample."""
     match = None
-    for match in _QUICK.finditer(text[text.rfind("Summary:"):]):
+    for match in _QUICK.finditer(stderr[stderr.rfind("Summary:"):]):
         pass
     if match is None:
         raise LoudnessError("ffmpeg's ebur128 meter printed no summary")

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from broadcast.audio import loudness, sound
 from broadcast.audio.loudness import Target
@@ -96,20 +98,80 @@ def _spans(programme: Programme, sample_rate: int, n_samples: int) -> tuple[tupl
     return tuple((at(s.first_sample), at(s.last_sample)) for s in programme.segments)
 
 
-def encoder_offset(programme: Programme, sample_rate: int, fmt: str, bitrate: str) -> float:
+def encoder_offset(excerpt: bytes | bytearray | memoryview, sample_rate: int, out_rate: int, fmt: str,
+                   bitrate: str) -> float:
     """LU an encoder takes away from this programme's loudness (MP3's low-pass lowers the K-weighted loudness
-    of eSpeak's bright voice by a few tenths), learnt by encoding the first PROBE_SECONDS and measuring."""
+    of eSpeak's bright voice by a few tenths), learnt by encoding `excerpt` (the first PROBE_SECONDS of the
+    programme, at `sample_rate`) and measuring: one ffmpeg reads the excerpt's level while it encodes it, a
+    second reads the encoded file's."""
     if fmt == "wav":
-        return 0.0
-    excerpt = memoryview(programme.pcm)[: 2 * int(PROBE_SECONDS * programme.sample_rate)]
-    before, _ = loudness.level(excerpt, programme.sample_rate, 2)
-    if before <= SILENT_LUFS:
         return 0.0
     with tempfile.TemporaryDirectory(prefix="broadcast-probe-") as folder:
         probe = Path(folder) / f"probe.{fmt}"
-        sound.encode(excerpt, programme.sample_rate, probe, fmt, bitrate, out_rate=sample_rate)
+        proc = subprocess.run(
+            [sound.ffmpeg_exe(), "-hide_banner", "-nostats", "-y", *loudness.raw_input(sample_rate, 2),
+             "-filter_complex", "[0:a]asplit[level][encode];[level]ebur128=peak=sample:framelog=quiet,anullsink",
+             "-map", "[encode]", "-ar", str(out_rate), "-c:a", "libmp3lame", "-b:a", bitrate, "-f", fmt, str(probe)],
+            input=excerpt, capture_output=True, check=False,
+        )
+        if proc.returncode != 0:
+            raise sound.AudioError(f"ffmpeg could not encode a probe: {sound._last_line(proc.stderr)}")
+        before, _ = loudness.parse_level(proc.stderr.decode("utf-8", "replace"))
+        if before <= SILENT_LUFS:
+            return 0.0
         after, _ = loudness.level(None, path=probe)
     return max(-MAX_ENCODER_OFFSET_LU, min(MAX_ENCODER_OFFSET_LU, before - after))
+
+
+class Readings:
+    """What mastering starts from, read while the programme is assembled, on the core synthesis leaves free:
+    the programme's loudness and sample peak (one meter, fed each sentence as it arrives) and, for a lossy
+    format, `encoder_offset` (probed as soon as the first PROBE_SECONDS exist). The values are exactly those
+    the same readings of the finished programme give. A context manager: leaving it stops the meter."""
+
+    def __init__(self, fmt: str, bitrate: str, sample_rate: int | None, probe: bool) -> None:
+        self.fmt, self.bitrate, self.sample_rate = fmt, bitrate, sample_rate
+        self.probe = probe and fmt != "wav"
+        self._meter: loudness.Meter | None = None
+        self._rate = 0
+        self._excerpt = bytearray()
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="probe")
+        self._offset: Future[float] | None = None
+
+    def __enter__(self) -> "Readings":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._meter is not None:
+            self._meter.__exit__(*exc)
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def feed(self, pcm: bytes | bytearray | memoryview, sample_rate: int) -> None:
+        """The next piece of the programme (16-bit mono at `sample_rate`)."""
+        if self._meter is None:
+            self._rate = sample_rate
+            self._meter = loudness.Meter(loudness.raw_input(sample_rate, 2), peak="sample").__enter__()
+        self._meter.feed(pcm)
+        if self.probe and self._offset is None:
+            need = 2 * int(PROBE_SECONDS * sample_rate) - len(self._excerpt)
+            self._excerpt += memoryview(pcm)[:need]
+            if len(self._excerpt) == 2 * int(PROBE_SECONDS * sample_rate):
+                self._start_probe()
+
+    def _start_probe(self) -> None:
+        self._offset = self._pool.submit(encoder_offset, bytes(self._excerpt), self._rate,
+                                         self.sample_rate or self._rate, self.fmt, self.bitrate)
+        self._excerpt = bytearray()
+
+    def finish(self, programme: Programme) -> tuple[tuple[float, float], float]:
+        """((integrated LUFS, sample peak dBFS), encoder offset LU) of the programme fed so far."""
+        if self._meter is None:  # nothing was fed
+            self.feed(programme.pcm, programme.sample_rate)
+        assert self._meter is not None
+        level = self._meter.level()
+        if self.probe and self._offset is None:  # a programme shorter than the probe
+            self._start_probe()
+        return level, (self._offset.result() if self._offset is not None else 0.0)
 
 
 def master(programme: Programme, target: Target | None, path: Path, sample_rate: int = 48000,

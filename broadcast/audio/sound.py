@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import subprocess
 import tempfile
+import threading
 import warnings
 import wave
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Iterator, Sequence
 
+from broadcast.audio import mp3
 from broadcast.errors import BroadcastError
 
 with warnings.catch_warnings():  # deprecated in 3.11-3.12, gone in 3.13 where audioop-lts provides it
@@ -52,10 +57,41 @@ def silence(n_samples: int) -> bytes:
     return b"\0\0" * n_samples
 
 
-def ffmpeg_exe() -> str:
+_exe_lock = threading.Lock()
+
+
+@functools.cache
+def _find_ffmpeg() -> str:
     import imageio_ffmpeg
 
     return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+def ffmpeg_exe() -> str:
+    """The ffmpeg binary from imageio-ffmpeg, looked up once per process (the look-up runs `ffmpeg -version`;
+    the lock keeps threads that start ffmpeg at the same moment from running it twice)."""
+    with _exe_lock:
+        return _find_ffmpeg()
+
+
+@contextmanager
+def ffmpeg(args: Sequence[str], **popen: Any) -> Iterator[subprocess.Popen]:
+    """A running ffmpeg (`args` after the program name); if the block is left by an exception, an interrupt
+    included, the process is killed and waited for, so none outlives the run."""
+    proc = subprocess.Popen([ffmpeg_exe(), "-hide_banner", *args], **popen)
+    try:
+        yield proc
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        raise
+    finally:
+        for stream in (proc.stdin, proc.stdout, proc.stderr):
+            if stream is not None and not stream.closed:
+                try:
+                    stream.close()
+                except OSError:  # a pipe the process already broke
+                    pass
 
 
 def write_wav(path: Path, pcm: bytes, sample_rate: int, sample_width: int = SAMPLE_WIDTH) -> None:
@@ -95,8 +131,8 @@ def decode_mp3(data: bytes, sample_rate: int) -> bytes:
 
 # LAME's default encoder delay (576) plus the MP3 decoder's delay (529), in samples at the stream's own rate:
 # the silence every MP3 starts with when it carries no gapless (Xing/Info + LAME) tag to say so.
-MP3_START_DELAY = 576 + 529
-_MP3_RATES = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}  # by version bits
+LAME_DELAY = 576
+MP3_START_DELAY = LAME_DELAY + mp3.DECODER_DELAY
 
 
 @dataclass(frozen=True)
@@ -107,19 +143,12 @@ class Mp3Stream:
 
 def mp3_stream(data: bytes) -> Mp3Stream | None:
     """The first MPEG audio frame's sample rate and whether it is a gapless info frame (None: not MP3)."""
-    i = 0
-    if data[:3] == b"ID3" and len(data) >= 10:  # ID3v2: 10-byte header, syncsafe size, optional footer
-        size = (data[6] & 0x7F) << 21 | (data[7] & 0x7F) << 14 | (data[8] & 0x7F) << 7 | (data[9] & 0x7F)
-        i = 10 + size + (10 if data[5] & 0x10 else 0)
+    i = mp3.skip_id3v2(data)
     while i + 4 <= len(data):
-        if data[i] == 0xFF and data[i + 1] & 0xE0 == 0xE0:
-            version = (data[i + 1] >> 3) & 3
-            rate_index = (data[i + 2] >> 2) & 3
-            if version != 1 and rate_index != 3 and (data[i + 1] >> 1) & 3 == 1:  # layer III
-                mono = (data[i + 3] >> 6) == 3
-                side_info = (17 if mono else 32) if version == 3 else (9 if mono else 17)
-                tag = data[i + 4 + side_info : i + 8 + side_info]
-                return Mp3Stream(_MP3_RATES[version][rate_index], tag in (b"Xing", b"Info"))
+        header = mp3.Header.parse(data, i)
+        if header is not None:
+            tag = data[i + 4 + header.side_info_size : i + 8 + header.side_info_size]
+            return Mp3Stream(header.sample_rate, tag in (b"Xing", b"Info"))
         i += 1
     return None
 

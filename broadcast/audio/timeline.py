@@ -60,9 +60,11 @@ def assemble(
     sentence_pause: float = DEFAULT_SENTENCE_PAUSE,
     paragraph_pause: float = DEFAULT_PARAGRAPH_PAUSE,
     on_segment: Callable[[int], None] | None = None,
+    on_audio: Callable[[bytes | memoryview, int], None] | None = None,
 ) -> Programme:
     """Lay speech end to end; cost is linear in the number of segments, and memory about one programme's
-    PCM: each sentence is appended to one growing buffer and released."""
+    PCM: each sentence is appended to one growing buffer and released. `on_audio` sees every piece appended
+    (PCM, sample rate), in order, as it is appended: readings of the programme can run while it grows."""
     pcm = bytearray()
     timed: list[TimedSegment] = []
     position = 0
@@ -77,11 +79,16 @@ def assemble(
             gap = int(round(pause * rate))
             pcm += sound.silence(gap)
             position += gap
+            if on_audio:
+                on_audio(sound.silence(gap), rate)
         margin = int(EDGE_MARGIN * rate)
         clip_start = max(0, speech.part_spans[0][0] - margin) if speech.part_spans else 0
         clip_end = min(speech.n_samples, speech.part_spans[-1][1] + margin) if speech.part_spans else 0
         clip_end = max(clip_start, clip_end)
-        pcm += memoryview(speech.pcm)[2 * clip_start : 2 * clip_end]
+        piece = memoryview(speech.pcm)[2 * clip_start : 2 * clip_end]
+        pcm += piece
+        if on_audio:
+            on_audio(piece, rate)
         offset = position - clip_start
         cues = tuple(
             TimedCue((offset + a) / rate, (offset + b) / rate, cue.text, cue.lines)

@@ -1,0 +1,107 @@
+"""The delivered audio: the bulletin and its clips written from the master, the bulletin measured as it is
+written, and no file read back to measure it.
+
+MP3: one ffmpeg encodes the master once. Its tee muxer writes the bulletin file (with the encoder's gapless
+Info frame) and sends the very same frames down a pipe to a second ffmpeg, the meter, which decodes them,
+drops the encoder's delay and padding as a gapless decoder of the file does, and measures loudness and true
+peak: the samples a player gets from the file. The clips are then cut from the written bulletin at frame
+boundaries (`mp3.cut`): they are the bulletin's own frames, and decode to its samples for their spans.
+
+WAV: the master's bytes go block by block into the bulletin file and to the meter; each clip is the byte range
+of its span.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import wave
+from pathlib import Path
+from typing import Callable, Sequence
+
+from broadcast.audio import loudness, mp3, sound
+from broadcast.audio.mastering import Master
+
+BLOCK = 1 << 20
+_ENCODING_NAME = ".bulletin-encoding.mp3"  # in the bulletin's folder: no path to escape in the tee muxer's syntax
+
+
+def write(master: Master, bulletin: Path, clips: Sequence[Path], fmt: str, bitrate: str = "128k",
+          progress: Callable[[int], None] | None = None) -> loudness.Measurement:
+    """Write the bulletin and one clip per master span; return the bulletin's loudness as a meter reads the
+    written file. `progress` is told how many files are complete."""
+    if fmt == "wav":
+        return _write_wav(master, bulletin, clips, progress)
+    if fmt == "mp3":
+        return _write_mp3(master, bulletin, clips, bitrate, progress)
+    raise ValueError(f"unknown audio format {fmt!r}")
+
+
+def _write_mp3(master: Master, bulletin: Path, clips: Sequence[Path], bitrate: str,
+               progress: Callable[[int], None] | None) -> loudness.Measurement:
+    folder = bulletin.parent
+    staged = folder / _ENCODING_NAME
+    lag = sound.MP3_START_DELAY  # where the master's first sample is in the encoder's decoded output
+    n = master.n_samples
+    encoder_args = [
+        "-loglevel", "error", "-nostdin", "-y", *loudness.raw_input(master.sample_rate, master.sample_width,
+                                                                   f"file:{os.path.relpath(master.path, folder)}"),
+        "-map", "0:a", "-c:a", "libmp3lame", "-b:a", bitrate,
+        "-f", "tee", f"[f=mp3]file:{_ENCODING_NAME}|[f=mp3:id3v2_version=0:write_xing=0]pipe:1",
+    ]
+    with sound.ffmpeg(encoder_args, cwd=folder, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                      stderr=subprocess.PIPE) as encoder:
+        trim = [f"atrim=start_sample={lag}:end_sample={lag + n}"]
+        with loudness.Meter(["-f", "mp3", "-i", "pipe:0"], filters=trim, stdin=encoder.stdout) as meter:
+            assert encoder.stdout is not None and encoder.stderr is not None
+            encoder.stdout.close()  # the meter holds the pipe now: it sees its end when the encoder ends
+            err = encoder.stderr.read()
+            if encoder.wait() != 0:
+                raise sound.AudioError(f"ffmpeg could not write {bulletin.name}: {sound._last_line(err)}")
+            os.replace(staged, bulletin)
+            if progress:
+                progress(1)
+            tag = mp3.cut(bulletin, master.spans, clips, on_clip=(lambda i: progress(i + 2)) if progress else None)
+            measured = meter.measurement()
+    if (tag.delay + mp3.DECODER_DELAY, tag.samples) != (lag, n):
+        # the meter dropped other samples than the file's tag tells decoders to: measure the file itself
+        measured = loudness.measure_file(bulletin)  # pragma: no cover - never seen with ffmpeg's libmp3lame
+    return measured
+
+
+def _write_wav(master: Master, bulletin: Path, clips: Sequence[Path],
+               progress: Callable[[int], None] | None) -> loudness.Measurement:
+    with loudness.Meter(loudness.raw_input(master.sample_rate, master.sample_width)) as meter:
+        with master.path.open("rb") as src, _wav(bulletin, master) as out:
+            while block := src.read(BLOCK):
+                out.writeframes(block)
+                meter.feed(block)
+        if progress:
+            progress(1)
+        for i, (path, (first, last)) in enumerate(zip(clips, master.spans, strict=True)):
+            _copy_wav(master, first, last, path)
+            if progress:
+                progress(i + 2)
+        return meter.measurement()
+
+
+def _wav(path: Path, master: Master) -> wave.Wave_write:
+    out = wave.open(str(path), "wb")
+    out.setnchannels(1)
+    out.setsampwidth(master.sample_width)
+    out.setframerate(master.sample_rate)
+    return out
+
+
+def _copy_wav(master: Master, first: int, last: int, path: Path) -> None:
+    """Samples [first, last) of the master as a WAV file, copied a block at a time."""
+    width = master.sample_width
+    with master.path.open("rb") as src, _wav(path, master) as out:
+        src.seek(first * width)
+        left = (last - first) * width
+        while left:
+            block = src.read(min(left, BLOCK))
+            if not block:
+                raise sound.AudioError(f"the master ends before sample {last}")
+            out.writeframes(block)
+            left -= len(block)
