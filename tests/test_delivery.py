@@ -13,14 +13,21 @@ from broadcast.cli import cli
 from broadcast.errors import BroadcastError
 
 
-def ebur128(path):
-    """(integrated LUFS, true peak dBTP) as `ffmpeg -af ebur128=peak=true` reports them."""
+def ebur128(path, with_range=False):
+    """(integrated LUFS, true peak dBTP[, loudness range LU]) as `ffmpeg -af ebur128=peak=true` reports them."""
     err = subprocess.run([sound.ffmpeg_exe(), "-hide_banner", "-nostats", "-i", str(path), "-af",
                           "ebur128=peak=true", "-f", "null", "-"], capture_output=True, check=True).stderr.decode()
     summary = err[err.rindex("Summary:"):]
     integrated = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))
     peak = float(re.search(r"True peak:\s+Peak:\s+(-?[\d.]+) dBFS", summary).group(1))
-    return integrated, peak
+    loudness_range = float(re.search(r"LRA:\s+(-?[\d.]+) LU", summary).group(1))
+    return (integrated, peak, loudness_range) if with_range else (integrated, peak)
+
+
+def reported(m):
+    """The manifest's reading of the bulletin: (integrated, true peak, loudness range)."""
+    level = m["loudness"]
+    return level["integrated_lufs"], level["true_peak_dbtp"], level["loudness_range_lu"]
 
 
 def produce(bulletin, out, *options):
@@ -35,8 +42,8 @@ def test_default_mp3_meets_ebu_r128(bulletin, tmp_path):
     integrated, peak = ebur128(folder / m["audio"])
     assert integrated == pytest.approx(-23.0, abs=0.5) and peak <= -1.0
     level = m["loudness"]
-    assert level["target"] == "ebu" and level["integrated_lufs"] == pytest.approx(integrated, abs=0.1)
-    assert level["true_peak_dbtp"] == pytest.approx(peak, abs=0.1)
+    # measured while it was encoded, and exactly what a meter reads on the written file
+    assert level["target"] == "ebu" and reported(m) == ebur128(folder / m["audio"], with_range=True)
     assert m["sample_rate"] == 22050 and m["bitrate"] == "128k"  # MP3 keeps the voice's rate: no resampling
     assert level["synthesized_sample_peak_dbfs"] > -1.0  # eSpeak alone would not have been deliverable
 
@@ -51,6 +58,13 @@ def test_mp3_at_a_chosen_rate(tmp_path):
     probe = subprocess.run([sound.ffmpeg_exe(), "-hide_banner", "-i", str(folder / m["audio"])],
                            capture_output=True).stderr.decode()
     assert "48000 Hz" in probe and "96 kb/s" in probe
+    # MPEG-1 frames (1152 samples): the clips are still the bulletin's samples for their spans
+    from test_end_to_end import decoded
+
+    whole = decoded(folder / m["audio"])
+    for seg in m["segments"]:
+        first, last = seg["samples"]
+        assert decoded(folder / seg["clip"]) == whole[4 * first : 4 * last], seg["clip"]
 
 
 @pytest.mark.parametrize("options, lufs, ceiling, rate, width", [
@@ -63,8 +77,9 @@ def test_wav_targets(options, lufs, ceiling, rate, width, tmp_path):
     from conftest import SAMPLE
 
     folder, m = produce(SAMPLE, tmp_path, *options)
-    integrated, peak = ebur128(folder / m["audio"])
+    integrated, peak, loudness_range = ebur128(folder / m["audio"], with_range=True)
     assert integrated == pytest.approx(lufs, abs=0.5) and peak <= ceiling
+    assert reported(m) == (integrated, peak, loudness_range)  # measured as written: what a meter reads on the file
     frames, got_rate, got_width = sound.wav_info(folder / m["audio"])
     assert (got_rate, got_width, m["bit_depth"]) == (rate, width, 8 * width)
     bulletin_pcm, _ = sound.read_wav(folder / m["audio"])

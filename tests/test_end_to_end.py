@@ -30,6 +30,12 @@ def decoded_seconds(path, rate=22050) -> float:
     return len(sound.decode_mp3(path.read_bytes(), rate)) / 2 / rate
 
 
+def decoded(path) -> bytes:
+    """32-bit float samples as ffmpeg decodes the file (honouring an MP3's gapless tag)."""
+    return subprocess.run([sound.ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "f32le", "-"],
+                          capture_output=True, check=True).stdout
+
+
 def test_every_file_is_written(produced, bulletin):
     stem = bulletin.stem
     for name in (f"{stem}.mp3", f"{stem}.srt", f"{stem}.vtt", "manifest.json"):
@@ -78,10 +84,16 @@ def test_subtitles_match_the_audio(produced, bulletin):
         assert a.start < a.end <= b.start
 
 
-def test_each_clip_lasts_its_segment_span(produced):
+def test_each_clip_is_the_bulletins_samples_for_its_span(produced):
+    """MP3 clips are cut from the bulletin's own frames: decoded (honouring their LAME tags), each equals the
+    decoded bulletin over its span, sample for sample (WAV clips: test_wav_and_captions)."""
     m = json.loads((produced / "manifest.json").read_text(encoding="utf-8"))
+    whole = decoded(produced / m["audio"])
+    assert len(whole) / 4 / m["sample_rate"] == pytest.approx(m["duration"], abs=1e-3)
     for seg in m["segments"]:
-        assert decoded_seconds(produced / seg["clip"]) == pytest.approx(seg["end"] - seg["start"], abs=0.05)
+        first, last = seg["samples"]
+        assert decoded(produced / seg["clip"]) == whole[4 * first : 4 * last], seg["clip"]
+        assert (last - first) / m["sample_rate"] == pytest.approx(seg["end"] - seg["start"], abs=1e-3)
 
 
 def test_srt_opens_in_pysubs2_and_ffmpeg(produced, bulletin):

@@ -36,7 +36,6 @@ _KBPS = {
 _XING_FLAGS = 0x0F  # frames, bytes, TOC and quality fields present
 _TOC_SIZE = 100
 _LAME_SIZE = 36  # the LAME extension after the Xing fields
-_TAG_CRC_SPAN = 190  # the LAME tag CRC covers the Info frame's first 190 bytes
 
 
 class Mp3Error(ValueError):
@@ -249,7 +248,8 @@ def info_frame(template: Frame, tag: GaplessTag, sizes: Sequence[int], audio_crc
     lame = at + 16 + _TOC_SIZE + 4
     out[lame + 21 : lame + 24] = ((tag.delay << 12) | tag.padding).to_bytes(3, "big")
     out[lame + 28 : lame + 34] = struct.pack(">IH", total, audio_crc)
-    out[lame + 34 : lame + 36] = crc16(out[:_TAG_CRC_SPAN]).to_bytes(2, "big")
+    # the tag's CRC covers every byte before it (LAME's "first 190 bytes" is where it sits in MPEG-1 stereo)
+    out[lame + 34 : lame + 36] = crc16(out[: lame + 34]).to_bytes(2, "big")
     return bytes(out)
 
 
