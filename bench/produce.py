@@ -1,21 +1,36 @@
 """How fast and how lean `broadcast produce` is; prints tables, asserts nothing.
 
-    python bench/produce.py [--repeat 5] [--quick]
+    python bench/produce.py [--repeat 5] [--quick] [--baseline DIR]
 
-1. produce against the floor: eSpeak NG alone on the same speech text plus one MP3 encode of its output,
-   measured alternately in one run (median of --repeat pairs), on the seed and the bundled sample.
-2. scaling: 1×, 10× and a ~60-minute transcript (the seed's paragraphs repeated): seconds per minute of
-   audio and peak memory (RSS of the broadcast process, from wait4) against the final PCM.
-3. a rerun after a one-sentence edit against a cold run (segment cache on).
-4. `broadcast --help` start-up against `python -c "import click"`.
+1. produce against three floors, every command run once per round, rounds alternating (so load from other work
+   on the machine falls on all of them alike), on the seed and the bundled sample. Medians, and the spread:
+   - floor: eSpeak NG in one process on the same speech text, then one MP3 encode of its output;
+   - floor, everything delivered: the same plus an MP3 encode of each sentence (what produce delivers: the
+     bulletin and one clip per sentence), the encodes run on all cores at once;
+   - bare floor: the `espeak-ng` program speaking the same text, then one `ffmpeg` MP3 encode as long as
+     produce's bulletin. Without the program on PATH the libespeak-ng of the espeakng-loader wheel stands in
+     (one call on the whole text from a minimal Python driver); the table says which was used.
+   Ratios are taken per round (paired), then the median and range of those.
+2. scaling: 1×, 10× and a ~60-minute transcript (the seed's paragraphs repeated): seconds per minute of audio
+   and peak memory (RSS of the broadcast process, from wait4) against the final PCM.
+3. ffmpeg processes started by one produce (counted through an IMAGEIO_FFMPEG_EXE wrapper), at 1× and 10×.
+4. clips against the bulletin: each clip and the bulletin decoded by ffmpeg (honouring gapless tags); how many
+   clips are the bulletin's samples for their span, the largest difference (16-bit LSB) and length difference.
+5. a rerun after a one-sentence edit against a cold run (segment cache on).
+6. `broadcast --help` start-up against `python -c "import click"`.
 
-Every produce run is a real `broadcast produce` process with its own empty cache unless stated.
+`--baseline DIR` names another checkout of broadcast (say `git worktree add /tmp/before main`); its produce is
+measured alternately with this one's in tables 1–4. Every produce run is a real `broadcast produce` process
+with its own empty cache unless stated.
 """
 
 from __future__ import annotations
 
 import argparse
+import array
+import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -29,10 +44,10 @@ SAMPLE = ROOT / "assets" / "sample.txt"
 BROADCAST = [sys.executable, "-c", "from broadcast.cli import main; main()"]
 
 
-def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int]:
-    """Wall seconds and peak RSS (bytes) of one child process."""
+def run(cmd: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -> tuple[float, int]:
+    """Wall seconds and peak RSS (bytes) of one child process (run in `cwd`: the code `python -c` imports)."""
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=ROOT)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd)
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -42,34 +57,85 @@ def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int]:
     return seconds, usage.ru_maxrss * 1024
 
 
-def produce(transcript: Path, out: Path, cache: Path | None, *extra: str) -> tuple[float, int]:
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+def code_env(code: Path, **extra: str) -> dict[str, str]:
+    return dict(os.environ, PYTHONPATH=str(code), **extra)
+
+
+def produce(transcript: Path, out: Path, cache: Path | None, *extra: str, code: Path = ROOT,
+            env: dict[str, str] | None = None) -> tuple[float, int]:
+    env = code_env(code, **(env or {}))
     args = [*BROADCAST, "produce", str(transcript), "-o", str(out), "-q", *extra]
     if cache is None:
         args.append("--no-cache")
     else:
         env["BROADCAST_CACHE_DIR"] = str(cache)
-    return run(args, env)
+    return run(args, env, cwd=code)
 
 
 FLOOR = """
-import subprocess, sys, time
+import os, sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from broadcast import pipeline
 from broadcast.audio import sound
-from broadcast.voice.espeak import EspeakEngine, _Library, _WPM_PER_SYLLABLE_PER_SECOND
+from broadcast.voice.espeak import _Library, _WPM_PER_SYLLABLE_PER_SECOND
 segments = pipeline.plan(Path(sys.argv[1]), pipeline.Settings())
 library = _Library.get()
 wpm = round(pipeline.Settings().rate * _WPM_PER_SYLLABLE_PER_SECOND)
-pcm = b"".join(library.synth(s.speech, "vi", wpm)[0] for s in segments)
-sound.encode(pcm, library.sample_rate, Path(sys.argv[2]), "mp3")
+speech = [library.synth(s.speech, "vi", wpm)[0] for s in segments]
+out = Path(sys.argv[2])
+jobs = [(b"".join(speech), out / "floor.mp3")]
+if sys.argv[3] == "everything":
+    (out / "clips").mkdir(exist_ok=True)
+    jobs += [(pcm, out / "clips" / f"{i:03d}.mp3") for i, pcm in enumerate(speech, 1)]
+with ThreadPoolExecutor(max_workers=os.cpu_count()) as pool:
+    list(pool.map(lambda job: sound.encode(job[0], library.sample_rate, job[1], "mp3"), jobs))
+"""
+
+STAND_IN = """
+import sys
+from pathlib import Path
+from broadcast.voice.espeak import _Library
+pcm, _ = _Library.get().synth(Path(sys.argv[1]).read_text(encoding="utf-8"), "vi", int(sys.argv[2]))
+Path(sys.argv[3]).write_bytes(pcm)
 """
 
 
-def floor(transcript: Path, out: Path) -> tuple[float, int]:
-    """eSpeak alone on the same speech text, then one MP3 encode (text preparation included, as in produce)."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    return run([sys.executable, "-c", FLOOR, str(transcript), str(out / "floor.mp3")], env)
+def floor(transcript: Path, out: Path, what: str) -> float:
+    """eSpeak alone on the same speech text, then MP3 encodes (text preparation included, as in produce):
+    of the bulletin (`what` = "bulletin") or of the bulletin and every sentence ("everything")."""
+    out.mkdir(exist_ok=True)
+    return run([sys.executable, "-c", FLOOR, str(transcript), str(out), what], code_env(ROOT))[0]
+
+
+def bare_floor(speech_text: Path, samples: int, out: Path, program: str | None) -> float:
+    """`espeak-ng` (or the stand-in) speaking the text, then one ffmpeg MP3 encode of `samples` samples (as many
+    as produce's bulletin: the speech padded with silence or cut)."""
+    from broadcast.audio import sound
+    from broadcast.voice.espeak import _WPM_PER_SYLLABLE_PER_SECOND
+
+    wpm = str(round(3.3 * _WPM_PER_SYLLABLE_PER_SECOND))
+    started = time.perf_counter()
+    if program:
+        run([program, "-v", "vi", "-s", wpm, "-w", str(out / "bare.wav"), "-f", str(speech_text)])
+        source = ["-i", str(out / "bare.wav")]
+    else:
+        run([sys.executable, "-c", STAND_IN, str(speech_text), wpm, str(out / "bare.raw")], code_env(ROOT))
+        source = ["-f", "s16le", "-ar", "22050", "-ac", "1", "-i", str(out / "bare.raw")]
+    run([sound.ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", *source,
+         "-af", f"apad=whole_len={samples},atrim=end_sample={samples}", "-c:a", "libmp3lame", "-b:a", "128k",
+         str(out / "bare.mp3")])
+    return time.perf_counter() - started
+
+
+def speech_text(transcript: Path, folder: Path) -> Path:
+    sys.path.insert(0, str(ROOT))
+    from broadcast import pipeline
+
+    path = folder / f"{transcript.stem}.speech.txt"
+    segments = pipeline.plan(transcript, pipeline.Settings())
+    path.write_text("\n".join(s.speech for s in segments), encoding="utf-8")
+    return path
 
 
 def repeated(transcript: Path, times: int, folder: Path) -> Path:
@@ -81,10 +147,8 @@ def repeated(transcript: Path, times: int, folder: Path) -> Path:
     return path
 
 
-def manifest_duration(out: Path, stem: str) -> float:
-    import json
-
-    return json.loads((out / stem / "manifest.json").read_text(encoding="utf-8"))["duration"]
+def manifest(out: Path, stem: str) -> dict:
+    return json.loads((out / stem / "manifest.json").read_text(encoding="utf-8"))
 
 
 def table(rows: list[tuple[str, ...]]) -> None:
@@ -96,70 +160,167 @@ def table(rows: list[tuple[str, ...]]) -> None:
     print()
 
 
+def spread(values: list[float], fmt: str = "{:.2f}") -> str:
+    """median (min–max)"""
+    return f"{fmt.format(statistics.median(values))} ({fmt.format(min(values))}–{fmt.format(max(values))})"
+
+
+def against_floors(inputs: list[Path], tmp: Path, repeat: int, codes: dict[str, Path]) -> None:
+    program = shutil.which("espeak-ng")
+    bare_kinds = ([("bare", program)] if program else []) + [("bare, stand-in", None)]
+    version = ""
+    if program:
+        version = subprocess.run([program, "--version"], capture_output=True, text=True).stdout.split(":")[1]
+        version = version.split()[0]
+    print("1. produce against the floors, alternating rounds; median (min–max) over", repeat, "rounds")
+    print(f"   bare = the espeak-ng {version} program on PATH" if program else "   no espeak-ng program on PATH",
+          "; bare, stand-in = libespeak-ng from the espeakng-loader wheel, one call, minimal driver")
+    rows = [("transcript", "audio s", "command", "wall s", "produce ÷ it, per round")]
+    for transcript in inputs:
+        text = speech_text(transcript, tmp)
+        produce(transcript, tmp / "out", None)  # warm the page cache and learn the bulletin's length
+        m = manifest(tmp / "out", transcript.stem)
+        samples = round(m["duration"] * m["sample_rate"])
+        times: dict[str, list[float]] = {}
+        for _ in range(repeat):
+            times.setdefault("floor: eSpeak + 1 MP3", []).append(floor(transcript, tmp / "floor", "bulletin"))
+            times.setdefault("floor: eSpeak + MP3 of all delivered", []).append(
+                floor(transcript, tmp / "floor-all", "everything"))
+            for label, exe in bare_kinds:
+                times.setdefault(label, []).append(bare_floor(text, samples, tmp, exe))
+            for name, code in codes.items():
+                times.setdefault(name, []).append(produce(transcript, tmp / f"out-{name}", None, code=code)[0])
+        for label, values in times.items():
+            ratios = {name: [p / f for p, f in zip(times[name], values)] for name in codes}
+            rows.append((transcript.stem, f"{m['duration']:.1f}", label, spread(values),
+                         "; ".join(f"{name} {spread(r)}" for name, r in ratios.items())))
+    table(rows)
+
+
+def scaling(base: Path, tmp: Path, quick: bool, codes: dict[str, Path]) -> None:
+    print("2. scaling (cold, no cache): time per minute of audio and peak memory")
+    rows = [("code", "input", "audio min", "wall s", "s per audio min (vs 1×)", "peak RSS MB", "final PCM MB",
+             "limit MB")]
+    scales = [1, 10] + ([] if quick else [0])
+    per_minute_1x: dict[str, float] = {}
+    for times in scales:
+        if times == 0:  # as many copies as make about 60 minutes
+            minutes_per_copy = manifest(tmp / f"scale-{next(iter(codes))}", f"{base.stem}_x1")["duration"] / 60
+            times = max(1, round(60 / minutes_per_copy))
+        transcript = repeated(base, times, tmp)
+        for name, code in codes.items():
+            out = tmp / f"scale-{name}"
+            seconds, rss = produce(transcript, out, None, code=code)
+            m = manifest(out, transcript.stem)
+            minutes = m["duration"] / 60
+            width = (m.get("bit_depth") or 16) // 8
+            pcm_mb = m["duration"] * m.get("sample_rate", 22050) * width / 1e6
+            per_minute = seconds / minutes
+            first = per_minute_1x.setdefault(name, per_minute)
+            rows.append((name, f"{times}×", f"{minutes:.1f}", f"{seconds:.1f}",
+                         f"{per_minute:.2f} ({per_minute / first:.2f}×)", f"{rss / 1e6:.0f}", f"{pcm_mb:.0f}",
+                         f"{1.5 * pcm_mb + 150:.0f}"))
+            shutil.rmtree(out / transcript.stem)
+    table(rows)
+
+
+def ffmpeg_processes(base: Path, tmp: Path, codes: dict[str, Path]) -> None:
+    from broadcast.audio import sound
+
+    print("3. ffmpeg processes started by one produce (the imageio-ffmpeg `-version` check not counted)")
+    log = tmp / "ffmpeg.log"
+    wrapper = tmp / "ffmpeg-counting"
+    wrapper.write_text(f'#!/bin/sh\necho "$*" >> "{log}"\nexec "{sound.ffmpeg_exe()}" "$@"\n')
+    wrapper.chmod(0o755)
+    rows = [("code", "input", "format", "segments", "ffmpeg processes")]
+    for times in (1, 10):
+        transcript = repeated(base, times, tmp)
+        for name, code in codes.items():
+            for fmt in ("mp3", "wav"):
+                log.write_text("")
+                produce(transcript, tmp / "count", None, "--format", fmt, code=code,
+                        env={"IMAGEIO_FFMPEG_EXE": str(wrapper)})
+                calls = [line for line in log.read_text().splitlines() if line.strip() != "-version"]
+                segments = len(manifest(tmp / "count", transcript.stem)["segments"])
+                rows.append((name, f"{times}×", fmt, str(segments), str(len(calls))))
+    table(rows)
+
+
+def clips_against_bulletin(base: Path, tmp: Path, codes: dict[str, Path]) -> None:
+    from broadcast.audio import sound
+
+    def decoded(path: Path) -> array.array:
+        pcm = subprocess.run([sound.ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "s16le", "-"],
+                             capture_output=True, check=True).stdout
+        return array.array("h", pcm)
+
+    print("4. clips against the bulletin (both decoded by ffmpeg, gapless tags honoured; 16-bit samples)")
+    rows = [("code", "format", "clips", "sample-identical", "max |diff| LSB", "max length diff (samples)")]
+    for name, code in codes.items():
+        for fmt in ("mp3", "wav"):
+            out = tmp / f"clips-{name}-{fmt}"
+            produce(base, out, None, "--format", fmt, code=code)
+            m = manifest(out, base.stem)
+            whole = decoded(out / base.stem / m["audio"])
+            same, worst, longest = 0, 0, 0
+            for seg in m["segments"]:
+                first, last = seg["samples"]
+                clip, span = decoded(out / base.stem / seg["clip"]), whole[first:last]
+                same += clip == span
+                worst = max([worst, *(abs(a - b) for a, b in zip(clip, span))])
+                longest = max(longest, abs(len(clip) - len(span)))
+            rows.append((name, fmt, str(len(m["segments"])), str(same), str(worst), str(longest)))
+    table(rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="skip the 60-minute transcript")
+    parser.add_argument("--baseline", type=Path, help="another broadcast checkout to measure alternately")
+    parser.add_argument("--only", type=int, nargs="*", help="run only these tables (1–6)")
     args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
     inputs = [p for p in (SEED, SAMPLE) if p.exists()]
+    base = SEED if SEED.exists() else SAMPLE
+    codes = {"produce": ROOT}
+    if args.baseline:
+        codes["baseline"] = args.baseline.resolve()
+    wanted = set(args.only or range(1, 7))
+    print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start\n")
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-
-        print("1. produce against the floor (eSpeak alone + one MP3 encode), alternating runs, medians")
-        rows = [("transcript", "audio s", "floor s", "produce s", "ratio")]
-        for transcript in inputs:
-            floors, produces = [], []
-            for _ in range(args.repeat):
-                floors.append(floor(transcript, tmp)[0])
-                produces.append(produce(transcript, tmp / "out", None)[0])
-            f, p = statistics.median(floors), statistics.median(produces)
-            rows.append((transcript.stem, f"{manifest_duration(tmp / 'out', transcript.stem):.1f}", f"{f:.2f}",
-                         f"{p:.2f}", f"{p / f:.2f}"))
-        table(rows)
-
-        print("2. scaling (cold, no cache): time per minute of audio and peak memory")
-        rows = [("input", "audio min", "wall s", "s per audio min", "peak RSS MB", "final PCM MB", "limit MB")]
-        base = SEED if SEED.exists() else SAMPLE
-        scales = [1, 10] + ([] if args.quick else [0])
-        one_minute_cost = None
-        for times in scales:
-            if times == 0:  # as many copies as make about 60 minutes
-                minutes_per_copy = manifest_duration(tmp / "scale", f"{base.stem}_x1") / 60
-                times = max(1, round(60 / minutes_per_copy))
-            transcript = repeated(base, times, tmp)
-            seconds, rss = produce(transcript, tmp / "scale", None)
-            import json
-
-            manifest = json.loads((tmp / "scale" / transcript.stem / "manifest.json").read_text(encoding="utf-8"))
-            minutes = manifest["duration"] / 60
-            width = (manifest.get("bit_depth") or 16) // 8
-            pcm_mb = manifest["duration"] * manifest.get("sample_rate", 22050) * width / 1e6
-            per_minute = seconds / minutes
-            one_minute_cost = one_minute_cost or per_minute
-            rows.append((f"{times}×", f"{minutes:.1f}", f"{seconds:.1f}", f"{per_minute:.2f} ({per_minute / one_minute_cost:.2f}×)",
-                         f"{rss / 1e6:.0f}", f"{pcm_mb:.0f}", f"{1.5 * pcm_mb + 150:.0f}"))
-        table(rows)
-
-        print("3. rerun after a one-sentence edit against a cold run (cache on)")
-        cache = tmp / "cache"
-        transcript = tmp / "edit" / base.name
-        transcript.parent.mkdir()
-        text = base.read_text(encoding="utf-8")
-        transcript.write_text(text, encoding="utf-8")
-        cold, _ = produce(transcript, tmp / "edit-out", cache)
-        marker = "đánh giá cao"
-        assert marker in text
-        transcript.write_text(text.replace(marker, "đánh giá rất cao", 1), encoding="utf-8")
-        rerun, _ = produce(transcript, tmp / "edit-out", cache)
-        table([("run", "wall s", "vs cold"), ("cold", f"{cold:.2f}", "1.00"), ("one sentence edited", f"{rerun:.2f}", f"{rerun / cold:.2f}")])
-
-        print("4. start-up: `broadcast --help` against `python -c \"import click\"`, medians of 10")
-        env = dict(os.environ, PYTHONPATH=str(ROOT))
-        helps = [run([*BROADCAST, "--help"], env)[0] for _ in range(10)]
-        clicks = [run([sys.executable, "-c", "import click"], env)[0] for _ in range(10)]
-        h, c = statistics.median(helps), statistics.median(clicks)
-        table([("command", "ms", "ratio"), ("broadcast --help", f"{h * 1000:.0f}", f"{h / c:.2f}"),
-               ("import click", f"{c * 1000:.0f}", "1.00")])
+        if 1 in wanted:
+            against_floors(inputs, tmp, args.repeat, codes)
+        if 2 in wanted:
+            scaling(base, tmp, args.quick, codes)
+        if 3 in wanted:
+            ffmpeg_processes(base, tmp, codes)
+        if 4 in wanted:
+            clips_against_bulletin(base, tmp, codes)
+        if 5 in wanted:
+            print("5. rerun after a one-sentence edit against a cold run (cache on)")
+            cache = tmp / "cache"
+            transcript = tmp / "edit" / base.name
+            transcript.parent.mkdir()
+            text = base.read_text(encoding="utf-8")
+            transcript.write_text(text, encoding="utf-8")
+            cold, _ = produce(transcript, tmp / "edit-out", cache)
+            marker = "đánh giá cao"
+            assert marker in text
+            transcript.write_text(text.replace(marker, "đánh giá rất cao", 1), encoding="utf-8")
+            rerun, _ = produce(transcript, tmp / "edit-out", cache)
+            table([("run", "wall s", "vs cold"), ("cold", f"{cold:.2f}", "1.00"),
+                   ("one sentence edited", f"{rerun:.2f}", f"{rerun / cold:.2f}")])
+        if 6 in wanted:
+            print("6. start-up: `broadcast --help` against `python -c \"import click\"`, medians of 10")
+            env = code_env(ROOT)
+            helps = [run([*BROADCAST, "--help"], env)[0] for _ in range(10)]
+            clicks = [run([sys.executable, "-c", "import click"], env)[0] for _ in range(10)]
+            h, c = statistics.median(helps), statistics.median(clicks)
+            table([("command", "ms", "ratio"), ("broadcast --help", f"{h * 1000:.0f}", f"{h / c:.2f}"),
+                   ("import click", f"{c * 1000:.0f}", "1.00")])
+    print(f"load average {os.getloadavg()[0]:.1f} at the end (2 cores shared with other work: see the spreads)")
 
 
 if __name__ == "__main__":
