@@ -34,15 +34,7 @@ SAMPLE = ROOT / "assets" / "sample.txt"
 from broadcast import pipeline  # noqa: E402
 from broadcast.audio import sound, timeline  # noqa: E402
 from broadcast.voice.espeak import EspeakEngine  # noqa: E402
-
-
-def table(rows: list[tuple[str, ...]]) -> None:
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    for k, row in enumerate(rows):
-        print("  ".join(cell.rjust(w) if i else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths))))
-        if k == 0:
-            print("  ".join("-" * w for w in widths))
-    print()
+from produce import table  # noqa: E402  (bench/produce.py, beside this script)
 
 
 def timed(fn, *args):
