@@ -4,8 +4,8 @@ from an encoded stream at frame boundaries that decode to exactly the stream's s
 A Layer III frame carries N samples (1152 for MPEG-1, 576 for MPEG-2 and 2.5). A decoder's output lags the
 encoder's input by the encoder's delay (LAME: 576) plus the decoder's own 529 samples; the LAME tag in the
 stream's first, silent frame (the Info frame) says how many samples to drop at the start (delay + 529) and at
-the end (padding − 529), so decoders that honour it (ffmpeg and every player built on it, mpg123, foobar2000,
-Apple's decoders…) give exactly the encoder's input.
+the end (padding − 529), so decoders that honour it (ffmpeg and mpg123 among them) give exactly the encoder's
+input.
 
 A frame's sound depends on earlier frames three ways: its main data may begin up to 511 bytes back in earlier
 frames (the bit reservoir), each granule's inverse MDCT is overlapped with the one before, and the synthesis
@@ -35,7 +35,6 @@ _KBPS = {
 }
 _XING_FLAGS = 0x0F  # frames, bytes, TOC and quality fields present
 _TOC_SIZE = 100
-_LAME_SIZE = 36  # the LAME extension after the Xing fields
 
 
 class Mp3Error(ValueError):
@@ -343,9 +342,9 @@ def _write_clip(stream: BinaryIO, index: FrameIndex, span: tuple[int, int], path
         raise Mp3Error(f"samples {first}–{last} are not inside the stream")
     start = max(0, needed - PRIMING_FRAMES)
     offsets = index.offsets
-    header = _header_at(stream, offsets[start])
-    borrowed = _reservoir(stream, index, start, header) if start else b""
-    silent = reservoir_frame(header, borrowed) if borrowed else b""
+    first_frame = _frame_at(stream, offsets[start])
+    borrowed = _reservoir(stream, index, first_frame, start) if start else b""
+    silent = reservoir_frame(first_frame.header, borrowed) if borrowed else b""
     sizes = ([len(silent)] if silent else []) + [offsets[i + 1] - offsets[i] for i in range(start, final + 1)]
     delay = first + lag - (start * n - (n if silent else 0)) - DECODER_DELAY
     tag = GaplessTag(len(sizes), delay, len(sizes) * n - delay - (last - first), n)
@@ -367,27 +366,22 @@ def _write_clip(stream: BinaryIO, index: FrameIndex, span: tuple[int, int], path
         out.write(info_frame(index.info, tag, sizes, audio_crc))
 
 
-def _header_at(stream: BinaryIO, offset: int) -> Header:
+def _frame_at(stream: BinaryIO, offset: int) -> Frame:
     stream.seek(offset)
-    header = Header.parse(stream.read(4))
-    if header is None:  # pragma: no cover - the index only holds frame starts
+    frame = next(frames(stream), None)
+    if frame is None:  # pragma: no cover - the index only holds frame starts
         raise Mp3Error(f"no frame at byte {offset}")
-    return header
+    return frame
 
 
-def _reservoir(stream: BinaryIO, index: FrameIndex, frame: int, header: Header) -> bytes:
-    """The bytes of earlier frames' main data that `frame` starts its own main data with."""
-    stream.seek(index.offsets[frame] + 4 + (2 if header.protected else 0))
-    side = stream.read(2)
-    borrow = (side[0] << 1 | side[1] >> 7) if header.version == 3 else side[0]
+def _reservoir(stream: BinaryIO, index: FrameIndex, frame: Frame, at: int) -> bytes:
+    """The bytes of earlier frames' main data that `frame` (number `at`) starts its own main data with."""
+    borrow = frame.main_data_begin
     parts: list[bytes] = []
     have = 0
-    j = frame
-    while have < borrow and j > 0:
-        j -= 1
-        begin = index.offsets[j] + _header_at(stream, index.offsets[j]).main_data_offset
-        stream.seek(begin)
-        parts.append(stream.read(index.offsets[j + 1] - begin))
+    while have < borrow and at > 0:
+        at -= 1
+        parts.append(_frame_at(stream, index.offsets[at]).main_data)
         have += len(parts[-1])
     data = b"".join(reversed(parts))
     return data[len(data) - borrow :] if borrow else b""
