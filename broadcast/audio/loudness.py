@@ -151,11 +151,6 @@ def raw_input(sample_rate: int, sample_width: int, source: str = "pipe:0") -> li
     return ["-f", f"s{8 * sample_width}le", "-ar", str(sample_rate), "-ac", "1", "-i", source]
 
 
-def measure_pcm(pcm: bytes | bytearray, sample_rate: int, sample_width: int) -> Measurement:
-    """Integrated loudness and true peak of raw mono little-endian PCM."""
-    return parse_summary(_run_meter(raw_input(sample_rate, sample_width), pcm, "true"))
-
-
 def measure_raw_file(path: Path, sample_rate: int, sample_width: int) -> Measurement:
     """Integrated loudness and true peak of a raw mono PCM file, read by ffmpeg (never loaded here)."""
     return parse_summary(_run_meter(raw_input(sample_rate, sample_width, str(path)), None, "true"))

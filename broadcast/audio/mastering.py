@@ -3,10 +3,12 @@ one gain for the whole bulletin, limited only if its true peak would pass the ce
 the output bit depth (with dither for 16 bit).
 
 The master is written to a raw PCM file (not held in memory: an hour at 48 kHz/24-bit is half a gigabyte);
-the bulletin and every clip are cut from it by sample offsets, so the clips carry the bulletin's gain and
-cut together seamlessly. ffmpeg does the signal work (soxr resampler, volume, alimiter, dither) in one pass.
+the bulletin is written from it and every clip is the bulletin's samples for its span (audio/encoding.py), so
+the clips carry the bulletin's gain and cut together seamlessly. ffmpeg does the signal work (soxr resampler,
+volume, alimiter, dither) in one pass.
 
-Cost: one quick loudness reading of the programme (integrated loudness and sample peak) decides the gain.
+Cost: one quick loudness reading of the programme (integrated loudness and sample peak), taken while it is
+synthesized (`Readings`), decides the gain.
 The true peak of speech stays within TRUE_PEAK_ALLOWANCE_DB of its sample peak, so when the gained sample
 peak plus that allowance is under the ceiling no limiter is needed and the master is rendered once; only
 otherwise does a render-measure loop with a limiter run.
@@ -52,20 +54,8 @@ class Master:
     warnings: list[str] = field(default_factory=list)
 
     @property
-    def raw_format(self) -> str:
-        return f"s{8 * self.sample_width}le"
-
-    @property
     def n_samples(self) -> int:
         return self.path.stat().st_size // self.sample_width
-
-    def read(self, first: int, last: int) -> bytes:
-        with self.path.open("rb") as src:
-            src.seek(first * self.sample_width)
-            return src.read((last - first) * self.sample_width)
-
-    def clip(self, index: int) -> bytes:
-        return self.read(*self.spans[index])
 
 
 def _render(programme: Programme, sample_rate: int, sample_width: int, gain_db: float,

@@ -191,22 +191,6 @@ def encode(pcm: bytes | bytearray | memoryview, sample_rate: int, path: Path, fm
     _mp3([*_raw_input(sample_rate, sample_width), "pipe:0"], path, bitrate, pcm, out_rate)
 
 
-def encode_raw_file(raw: Path, sample_rate: int, sample_width: int, path: Path, fmt: str,
-                    bitrate: str = "128k") -> None:
-    """Encode a raw PCM file without loading it: WAV is streamed in blocks, MP3 read by ffmpeg itself."""
-    if fmt == "wav":
-        with raw.open("rb") as src, wave.open(str(path), "wb") as out:
-            out.setnchannels(1)
-            out.setsampwidth(sample_width)
-            out.setframerate(sample_rate)
-            while block := src.read(1 << 20):
-                out.writeframes(block)
-        return
-    if fmt != "mp3":
-        raise ValueError(f"unknown audio format {fmt!r}")
-    _mp3([*_raw_input(sample_rate, sample_width), str(raw)], path, bitrate, None, None)
-
-
 def _raw_input(sample_rate: int, sample_width: int) -> list[str]:
     return ["-f", f"s{8 * sample_width}le", "-ar", str(sample_rate), "-ac", "1", "-i"]
 
