@@ -203,9 +203,9 @@ def scaling(base: Path, tmp: Path, quick: bool, codes: dict[str, Path]) -> None:
              "limit MB")]
     scales = [1, 10] + ([] if quick else [0])
     per_minute_1x: dict[str, float] = {}
+    minutes_per_copy = 0.0
     for times in scales:
         if times == 0:  # as many copies as make about 60 minutes
-            minutes_per_copy = manifest(tmp / f"scale-{next(iter(codes))}", f"{base.stem}_x1")["duration"] / 60
             times = max(1, round(60 / minutes_per_copy))
         transcript = repeated(base, times, tmp)
         for name, code in codes.items():
@@ -213,6 +213,7 @@ def scaling(base: Path, tmp: Path, quick: bool, codes: dict[str, Path]) -> None:
             seconds, rss = produce(transcript, out, None, code=code)
             m = manifest(out, transcript.stem)
             minutes = m["duration"] / 60
+            minutes_per_copy = minutes_per_copy or minutes
             width = (m.get("bit_depth") or 16) // 8
             pcm_mb = m["duration"] * m.get("sample_rate", 22050) * width / 1e6
             per_minute = seconds / minutes

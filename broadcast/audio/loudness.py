@@ -6,6 +6,7 @@ QC check with `ffmpeg -af ebur128=peak=true` reports on the file we wrote.
 
 from __future__ import annotations
 
+import queue
 import re
 import subprocess
 import threading
@@ -102,42 +103,72 @@ def _meter_output(returncode: int, stderr: bytes) -> str:
 
 
 class Meter:
-    """ffmpeg's ebur128 meter reading audio while it is being made: raw PCM written with `feed`, or a pipe
-    from another process given as `stdin`. `filters` run before the meter (atrim, to drop an encoder's delay).
-    Use as a context manager: leaving it by an exception stops the meter."""
+    """ffmpeg's ebur128 meter reading audio while it is being made: raw PCM handed to `feed`, or a pipe from
+    another process given as `stdin`. `filters` run before the meter (atrim, to drop an encoder's delay).
+    `feed` only queues the piece (up to QUEUED pieces; then it waits): a thread writes them to the meter, so
+    the producer runs on while the meter reads. Use as a context manager: leaving it by an exception stops the
+    meter."""
+
+    QUEUED = 16
 
     def __init__(self, input_args: Sequence[str], peak: str = "true", filters: Sequence[str] = (),
                  stdin: Any = subprocess.PIPE) -> None:
         self._context = sound.ffmpeg(_meter_args(input_args, peak, filters), stdin=stdin,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         self._stderr = b""
-        self._reader: threading.Thread | None = None
+        self._threads: list[threading.Thread] = []
+        self._queue: queue.Queue[bytes | memoryview | None] = queue.Queue(self.QUEUED)
+        self._feeding = stdin == subprocess.PIPE
 
     def __enter__(self) -> "Meter":
         self.proc = self._context.__enter__()
-        # read what the meter prints as it goes, so a full pipe can never stall it (and the encoder feeding it)
-        self._reader = threading.Thread(target=self._read_stderr, daemon=True)
-        self._reader.start()
+        # what the meter prints is read as it goes, so a full pipe can never stall it (nor an encoder feeding it)
+        self._threads.append(threading.Thread(target=self._read_stderr, daemon=True))
+        if self._feeding:
+            self._threads.append(threading.Thread(target=self._write_stdin, daemon=True))
+        for thread in self._threads:
+            thread.start()
         return self
 
     def __exit__(self, *exc: Any) -> bool | None:
+        if self._feeding and exc[0] is not None:  # stop the writer: what is queued will not be read
+            self._drain()
+            self._queue.put_nowait(None)
         return self._context.__exit__(*exc)
 
     def _read_stderr(self) -> None:
         assert self.proc.stderr is not None
         self._stderr = self.proc.stderr.read()
 
-    def feed(self, data: bytes | bytearray | memoryview) -> None:
+    def _write_stdin(self) -> None:
         assert self.proc.stdin is not None
-        self.proc.stdin.write(data)
+        try:
+            while (piece := self._queue.get()) is not None:
+                self.proc.stdin.write(piece)
+            self.proc.stdin.close()
+        except OSError:  # the meter has stopped; its exit status tells why
+            self._drain()
+
+    def _drain(self) -> None:
+        """Let a producer waiting on a full queue go on (nothing more will be written)."""
+        self._feeding = False
+        while True:
+            try:
+                self._queue.get_nowait()
+            except queue.Empty:
+                return
+
+    def feed(self, data: bytes | bytearray | memoryview) -> None:
+        if self._feeding:
+            self._queue.put(data)
 
     def summary(self) -> str:
         """Everything fed: wait for the meter and return what it printed."""
-        if self.proc.stdin is not None and not self.proc.stdin.closed:
-            self.proc.stdin.close()
+        if self._feeding:
+            self._queue.put(None)
         returncode = self.proc.wait()
-        assert self._reader is not None
-        self._reader.join()
+        for thread in self._threads:
+            thread.join()
         return _meter_output(returncode, self._stderr)
 
     def measurement(self) -> Measurement:
