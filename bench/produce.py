@@ -36,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,8 +45,18 @@ SAMPLE = ROOT / "assets" / "sample.txt"
 BROADCAST = [sys.executable, "-c", "from broadcast.cli import main; main()"]
 
 
-def run(cmd: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -> tuple[float, int]:
-    """Wall seconds and peak RSS (bytes) of one child process (run in `cwd`: the code `python -c` imports)."""
+@dataclass(frozen=True)
+class Run:
+    wall: float  # seconds
+    rss: int  # peak resident memory of the process itself, bytes
+    cpu: float  # user + system seconds of the process and every process it started and waited for
+
+    def __add__(self, other: "Run") -> "Run":
+        return Run(self.wall + other.wall, max(self.rss, other.rss), self.cpu + other.cpu)
+
+
+def run(cmd: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -> Run:
+    """One child process, measured (run in `cwd`: the code `python -c` imports)."""
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -54,7 +65,7 @@ def run(cmd: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -> 
     err = proc.stderr.read().decode() if proc.stderr else ""
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd[-6:])} failed: {err.strip()[-500:]}")
-    return seconds, usage.ru_maxrss * 1024
+    return Run(seconds, usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime)
 
 
 def code_env(code: Path, **extra: str) -> dict[str, str]:
@@ -62,7 +73,7 @@ def code_env(code: Path, **extra: str) -> dict[str, str]:
 
 
 def produce(transcript: Path, out: Path, cache: Path | None, *extra: str, code: Path = ROOT,
-            env: dict[str, str] | None = None) -> tuple[float, int]:
+            env: dict[str, str] | None = None) -> Run:
     env = code_env(code, **(env or {}))
     args = [*BROADCAST, "produce", str(transcript), "-o", str(out), "-q", *extra]
     if cache is None:
@@ -101,31 +112,29 @@ Path(sys.argv[3]).write_bytes(pcm)
 """
 
 
-def floor(transcript: Path, out: Path, what: str) -> float:
+def floor(transcript: Path, out: Path, what: str) -> Run:
     """eSpeak alone on the same speech text, then MP3 encodes (text preparation included, as in produce):
     of the bulletin (`what` = "bulletin") or of the bulletin and every sentence ("everything")."""
     out.mkdir(exist_ok=True)
-    return run([sys.executable, "-c", FLOOR, str(transcript), str(out), what], code_env(ROOT))[0]
+    return run([sys.executable, "-c", FLOOR, str(transcript), str(out), what], code_env(ROOT))
 
 
-def bare_floor(speech_text: Path, samples: int, out: Path, program: str | None) -> float:
+def bare_floor(speech_text: Path, samples: int, out: Path, program: str | None) -> Run:
     """`espeak-ng` (or the stand-in) speaking the text, then one ffmpeg MP3 encode of `samples` samples (as many
     as produce's bulletin: the speech padded with silence or cut)."""
     from broadcast.audio import sound
     from broadcast.voice.espeak import _WPM_PER_SYLLABLE_PER_SECOND
 
     wpm = str(round(3.3 * _WPM_PER_SYLLABLE_PER_SECOND))
-    started = time.perf_counter()
     if program:
-        run([program, "-v", "vi", "-s", wpm, "-w", str(out / "bare.wav"), "-f", str(speech_text)])
+        speak = run([program, "-v", "vi", "-s", wpm, "-w", str(out / "bare.wav"), "-f", str(speech_text)])
         source = ["-i", str(out / "bare.wav")]
     else:
-        run([sys.executable, "-c", STAND_IN, str(speech_text), wpm, str(out / "bare.raw")], code_env(ROOT))
+        speak = run([sys.executable, "-c", STAND_IN, str(speech_text), wpm, str(out / "bare.raw")], code_env(ROOT))
         source = ["-f", "s16le", "-ar", "22050", "-ac", "1", "-i", str(out / "bare.raw")]
-    run([sound.ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", *source,
-         "-af", f"apad=whole_len={samples},atrim=end_sample={samples}", "-c:a", "libmp3lame", "-b:a", "128k",
-         str(out / "bare.mp3")])
-    return time.perf_counter() - started
+    return speak + run([sound.ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", *source, "-af",
+                        f"apad=whole_len={samples},atrim=end_sample={samples}", "-c:a", "libmp3lame", "-b:a", "128k",
+                        str(out / "bare.mp3")])
 
 
 def speech_text(transcript: Path, folder: Path) -> Path:
@@ -175,13 +184,13 @@ def against_floors(inputs: list[Path], tmp: Path, repeat: int, codes: dict[str, 
     print("1. produce against the floors, alternating rounds; median (min–max) over", repeat, "rounds")
     print(f"   bare = the espeak-ng {version} program on PATH" if program else "   no espeak-ng program on PATH",
           "; bare, stand-in = libespeak-ng from the espeakng-loader wheel, one call, minimal driver")
-    rows = [("transcript", "audio s", "command", "wall s", "produce ÷ it, per round")]
+    rows = [("transcript", "audio s", "command", "wall s", "CPU s", "produce's wall ÷ its, per round")]
     for transcript in inputs:
         text = speech_text(transcript, tmp)
         produce(transcript, tmp / "out", None)  # warm the page cache and learn the bulletin's length
         m = manifest(tmp / "out", transcript.stem)
         samples = round(m["duration"] * m["sample_rate"])
-        times: dict[str, list[float]] = {}
+        times: dict[str, list[Run]] = {}
         for _ in range(repeat):
             times.setdefault("floor: eSpeak + 1 MP3", []).append(floor(transcript, tmp / "floor", "bulletin"))
             times.setdefault("floor: eSpeak + MP3 of all delivered", []).append(
@@ -189,10 +198,11 @@ def against_floors(inputs: list[Path], tmp: Path, repeat: int, codes: dict[str, 
             for label, exe in bare_kinds:
                 times.setdefault(label, []).append(bare_floor(text, samples, tmp, exe))
             for name, code in codes.items():
-                times.setdefault(name, []).append(produce(transcript, tmp / f"out-{name}", None, code=code)[0])
-        for label, values in times.items():
-            ratios = {name: [p / f for p, f in zip(times[name], values)] for name in codes}
-            rows.append((transcript.stem, f"{m['duration']:.1f}", label, spread(values),
+                times.setdefault(name, []).append(produce(transcript, tmp / f"out-{name}", None, code=code))
+        for label, runs in times.items():
+            ratios = {name: [p.wall / f.wall for p, f in zip(times[name], runs)] for name in codes}
+            rows.append((transcript.stem, f"{m['duration']:.1f}", label, spread([r.wall for r in runs]),
+                         f"{statistics.median(r.cpu for r in runs):.2f}",
                          "; ".join(f"{name} {spread(r)}" for name, r in ratios.items())))
     table(rows)
 
@@ -210,7 +220,8 @@ def scaling(base: Path, tmp: Path, quick: bool, codes: dict[str, Path]) -> None:
         transcript = repeated(base, times, tmp)
         for name, code in codes.items():
             out = tmp / f"scale-{name}"
-            seconds, rss = produce(transcript, out, None, code=code)
+            measured = produce(transcript, out, None, code=code)
+            seconds, rss = measured.wall, measured.rss
             m = manifest(out, transcript.stem)
             minutes = m["duration"] / 60
             minutes_per_copy = minutes_per_copy or minutes
@@ -306,18 +317,18 @@ def main() -> None:
             transcript.parent.mkdir()
             text = base.read_text(encoding="utf-8")
             transcript.write_text(text, encoding="utf-8")
-            cold, _ = produce(transcript, tmp / "edit-out", cache)
+            cold = produce(transcript, tmp / "edit-out", cache).wall
             marker = "đánh giá cao"
             assert marker in text
             transcript.write_text(text.replace(marker, "đánh giá rất cao", 1), encoding="utf-8")
-            rerun, _ = produce(transcript, tmp / "edit-out", cache)
+            rerun = produce(transcript, tmp / "edit-out", cache).wall
             table([("run", "wall s", "vs cold"), ("cold", f"{cold:.2f}", "1.00"),
                    ("one sentence edited", f"{rerun:.2f}", f"{rerun / cold:.2f}")])
         if 6 in wanted:
             print("6. start-up: `broadcast --help` against `python -c \"import click\"`, medians of 10")
             env = code_env(ROOT)
-            helps = [run([*BROADCAST, "--help"], env)[0] for _ in range(10)]
-            clicks = [run([sys.executable, "-c", "import click"], env)[0] for _ in range(10)]
+            helps = [run([*BROADCAST, "--help"], env).wall for _ in range(10)]
+            clicks = [run([sys.executable, "-c", "import click"], env).wall for _ in range(10)]
             h, c = statistics.median(helps), statistics.median(clicks)
             table([("command", "ms", "ratio"), ("broadcast --help", f"{h * 1000:.0f}", f"{h / c:.2f}"),
                    ("import click", f"{c * 1000:.0f}", "1.00")])
