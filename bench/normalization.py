@@ -6,8 +6,8 @@ Reads ../shared/peer/normalization/cases.tsv (1,147 cases from NVIDIA NeMo-text-
 five other projects', with their sources and licences in its README); prints a skip message when it is absent.
 The cases are never copied into the project. Each case ends in one of four outcomes:
 
-- strict      the reading equals an expected one on its surface: NFC, lower case, punctuation dropped, spaces
-              collapsed (the suites differ in case and in spacing around punctuation, which no voice hears);
+- strict      the reading equals an expected one on its surface: NFC, one tone-mark placement (hoá = hóa), lower
+              case, punctuation dropped, spaces collapsed (the suites differ in case and in spacing around punctuation, which no voice hears);
 - equivalent  equal once both sides go through the style equivalences in EQUIVALENCES below: ways of saying the
               same thing that a careful newsreader may use either of (ngàn/nghìn, lẻ/linh, 'không trăm' after
               nghìn, 'trên'/'một' for per, a letter or its Vietnamese name …), each one documented;
@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from broadcast.speech import speak_cues, speak_segments  # noqa: E402
+from broadcast.speech.lexicon import unify_tone_marks  # noqa: E402
 from broadcast.text import segmenter, transcript  # noqa: E402
 
 CASES = ROOT.parent / "shared" / "peer" / "normalization" / "cases.tsv"
@@ -50,53 +51,62 @@ _NUMBER_WORD = r"(?:không|một|mốt|hai|ba|bốn|tư|năm|lăm|sáu|bảy|tá
 
 # Style equivalences, applied in order to both the reading and the expected text (already on their surface form).
 # Each is (what it accepts, pattern, replacement). Nothing here accepts a different number, date, unit or word.
-EQUIVALENCES: tuple[tuple[str, str, str], ...] = (
+EQUIVALENCES: tuple[tuple[str, str, object], ...] = (
     # spelling variants of one word
     ("ngàn = nghìn", r"\bngàn\b", "nghìn"),
-    ("tỉ = tỷ, kỉ = kỷ (i/y spellings)", r"\btỉ\b", "tỷ"),
-    ("kỉ = kỷ", r"\bkỉ\b", "kỷ"),
+    ("tỉ = tỷ, kỉ = kỷ (i/y spellings)", r"\b(t|k)ỉ\b", r"\1ỷ"),
     ("bẩy = bảy (northern spelling)", r"\bbẩy\b", "bảy"),
-    ("lẻ = linh (tens digit zero)", r"\blẻ\b", "linh"),
+    ("lẻ = linh (a zero tens digit)", r"\blẻ\b", "linh"),
+    ("trừ = âm (a minus sign)", r"\btrừ (?=" + _NUMBER_WORD + r")", "âm "),
     # the same number said two accepted ways
     ("mươi mốt = mươi một", r"\bmươi mốt\b", "mươi một"),
-    ("mươi tư = mươi bốn", r"\bmươi tư\b", "mươi bốn"),
-    ("linh tư = linh bốn, linh lăm = linh năm", r"\blinh (tư|lăm)\b", lambda m: "linh " + {"tư": "bốn", "lăm": "năm"}[m.group(1)]),
+    ("tư = bốn for the digit 4 after mươi, linh, phẩy, chấm", r"\b(mươi|linh|phẩy|chấm) tư\b", r"\1 bốn"),
+    ("linh lăm = linh năm", r"\blinh lăm\b", "linh năm"),
     ("'không trăm' dropped after nghìn/triệu/tỷ", r"\b(nghìn|triệu|tỷ) không trăm (?=" + _NUMBER_WORD + r")", r"\1 "),
     ("'không nghìn' dropped after triệu/tỷ", r"\b(triệu|tỷ) không nghìn (?=" + _NUMBER_WORD + r")", r"\1 "),
     ("'linh' after nghìn/triệu/tỷ said or not (một nghìn linh một)", r"\b(nghìn|triệu|tỷ) linh (?=" + _NUMBER_WORD + r")", r"\1 "),
+    ("colloquial tens without 'mươi' (hai mốt = hai mươi mốt, bốn ba = bốn mươi ba)",
+     r"\b(hai|ba|bốn|năm|sáu|bảy|tám|chín) mươi (?=(?:một|mốt|hai|ba|bốn|tư|năm|lăm|sáu|bảy|tám|chín)\b)", r"\1 "),
+    # decimals
+    ("chấm = phẩy as the decimal mark (3.5 is read either way)", r"\b(" + _NUMBER_WORD + r") chấm (?=" + _NUMBER_WORD + r")", r"\1 phẩy "),
+    ("two decimals read as a number or digit by digit (phẩy mười bốn = phẩy một bốn)",
+     r"\bphẩy (mười|(hai|ba|bốn|năm|sáu|bảy|tám|chín) mươi)(?: (một|mốt|hai|ba|bốn|tư|năm|lăm|sáu|bảy|tám|chín))?(?! (?:mươi|trăm|nghìn|phẩy)\b)",
+     lambda m: "phẩy " + (m.group(2) or "một") + " " + {None: "không", "mốt": "một", "tư": "bốn", "lăm": "năm"}.get(m.group(3), m.group(3))),
     # dates
     ("optional 'ngày' before a date", r"\bngày (?=(?:" + _NUMBER_WORD + r" ){1,3}tháng\b)", ""),
     ("mùng = mồng (day of the month)", r"\bmồng\b", "mùng"),
-    # 'per' and fractions
-    ("'trên' or 'một' for per", r"\b(đồng|đô|la|mỹ|rô|yên|mét|gam|lít|tấn|ta|khối|vuông|bai) một (?=(?:ki lô |mi li |xen ti |xăng ti |héc )?(?:giờ|giây|phút|ngày|tháng|năm|người|lượt|lít|mét|gam|tấn|héc ta|kg|cái|quả|lượng|cổ phần|khách|hộ|suất|con|sào|tê ra bai)\b)", r"\1 trên "),
+    # 'per', fractions, products
+    ("'trên' or 'một' for per", r"\b(đồng|đô|la|mỹ|rô|yên|mét|gam|lít|tấn|ta|khối|vuông|bai|bít) một (?=(?:ki lô |mi li |xen ti |xăng ti |héc |mê ga |gi ga )?(?:giờ|giây|phút|ngày|tháng|năm|người|lượt|lít|mét|gam|tấn|héc ta|kg|cái|quả|lượng|cổ phần|khách|hộ|suất|con|sào|tê ra bai)\b)", r"\1 trên "),
     ("a phần b = a trên b (fractions)", r"\b(" + _NUMBER_WORD + r") phần (?=" + _NUMBER_WORD + r")", r"\1 trên "),
     ("phần tư = trên bốn (a quarter)", r"\btrên tư\b", "trên bốn"),
+    ("nhân = x between two quantities (3 x 4)", r"\bnhân (?=" + _NUMBER_WORD + r")", "x "),
     # clock times
+    ("zero minutes/seconds said or not (tám giờ không phút)", r"\b(giờ|phút)(?: không (?:phút|giây))+", r"\1"),
     ("minutes with or without 'phút' in a clock time", r"\b(giờ(?: " + _NUMBER_WORD + r")+) phút\b", r"\1"),
-    ("zero minutes/seconds said or not", r"\b(giờ|phút) không (phút|giây)\b", r"\1"),
-    ("a leading zero of the minutes said or not (tám giờ không năm)", r"\bgiờ không (?=" + _NUMBER_WORD + r")", "giờ "),
+    ("a zero before the minutes said or not (tám giờ không năm, năm giờ linh năm)", r"\bgiờ (?:không|linh) (?=" + _NUMBER_WORD + r")", "giờ "),
     # currency and unit names
-    ("đô la Mỹ = đô la = đô", r"\bđô(?: la)?(?: mỹ)?\b", "đô la"),
+    ("đô la Mỹ = đô la = đô = USD said by its letters (u ét đê)", r"\b(?:đô(?: la)?(?: mỹ)?|u ét đê)\b", "đô la"),
     ("Việt Nam đồng = đồng", r"\bviệt nam đồng\b", "đồng"),
     ("euro = ơ rô", r"\beuro\b", "ơ rô"),
     ("xen ti mét = xăng ti mét", r"\bxăng ti\b", "xen ti"),
     ("gram = gam", r"\bgram\b", "gam"),
-    ("ki lô mét = kilomet, ki lô gam = ký lô gam", r"\b(?:kilomet|ki lô mét)\b", "ki lô mét"),
+    ("kilomet = ki lô mét", r"\bkilomet\b", "ki lô mét"),
     ("ký lô = ki lô", r"\bký lô\b", "ki lô"),
-    ("am pe = ampe", r"\bampe\b", "am pe"),
-    ("héc = hẹc (hertz)", r"\bhẹc\b", "héc"),
-    ("gi ga bai = ghi ga bai = gigabyte (and tera, mega, kilo)",
-     r"\b(?:(gi|ghi|tê|mê|ki)(?: | ?)(ga|ra|lô)(?: | ?)(?:bai|byte)|(giga|tera|mega|kilo)byte)\b",
+    ("ampe = am pe", r"\bampe\b", "am pe"),
+    ("hẹc = héc (hertz)", r"\bhẹc\b", "héc"),
+    ("gi ga bai = ghi ga bai = gigabyte, mê ga bít = megabit (and tera, kilo)",
+     r"\b(?:(gi|ghi|tê|mê|ki)(?: | ?)(ga|ra|lô)(?: | ?)(bai|byte|bít|bit)|(giga|tera|mega|kilo)(byte|bit))\b",
      lambda m: {"gi": "gi ga", "ghi": "gi ga", "tê": "tê ra", "mê": "mê ga", "ki": "ki lô", "giga": "gi ga",
-                "tera": "tê ra", "mega": "mê ga", "kilo": "ki lô"}[m.group(1) or m.group(3)] + " bai"),
+                "tera": "tê ra", "mega": "mê ga", "kilo": "ki lô"}[m.group(1) or m.group(4)]
+     + (" bai" if (m.group(3) or m.group(5)) in ("bai", "byte") else " bít")),
     # letters and symbols of addresses
     ("@ said a còng, a móc or a vòng", r"\ba (?:móc|vòng)\b", "a còng"),
     ("/ said gạch chéo or sẹc", r"\bsẹc\b", "gạch chéo"),
-    ("a letter = its Vietnamese name (c = xê, d = đê)", r"\b(?:bê|xê|dê|đê|ép|giê|hát|ca|lờ|mờ|nờ|pê|quy|rờ|ét|tê|vê kép|vê|ích|dét|gờ)\b",
-     lambda m: {"bê": "b", "xê": "c", "dê": "d", "đê": "d", "ép": "f", "giê": "g", "hát": "h", "ca": "k", "lờ": "l",
-                "mờ": "m", "nờ": "n", "pê": "p", "quy": "q", "rờ": "r", "ét": "s", "tê": "t", "vê kép": "w",
-                "vê": "v", "ích": "x", "dét": "z", "gờ": "g"}[m.group(0)]),
-    ("letters spelled apart = written together (a b c = abc)", r"\b([a-zđ])(?: (?=[a-zđ]\b))", r"\1"),
+    ("a letter = its Vietnamese name (c = xê, d = đê) or the English one said in Vietnamese (vi en = v n)",
+     r"\b(?:bê|xê|dê|đê|ép|giê|gi|hát|ca|lờ|mờ|nờ|pê|quy|rờ|ét|tê|vê kép|vê|ích|dét|gờ|vi|en)\b",
+     lambda m: {"bê": "b", "xê": "c", "dê": "d", "đê": "d", "ép": "f", "giê": "g", "gi": "j", "hát": "h", "ca": "k",
+                "lờ": "l", "mờ": "m", "nờ": "n", "pê": "p", "quy": "q", "rờ": "r", "ét": "s", "tê": "t",
+                "vê kép": "w", "vê": "v", "ích": "x", "dét": "z", "gờ": "g", "vi": "v", "en": "n"}[m.group(0)]),
 )
 
 _COMPILED = tuple((name, re.compile(pattern), replacement) for name, pattern, replacement in EQUIVALENCES)
@@ -104,7 +114,7 @@ _COMPILED = tuple((name, re.compile(pattern), replacement) for name, pattern, re
 
 def surface(text: str) -> str:
     """What a listener hears of a written reading: NFC, lower case, no punctuation, single spaces."""
-    text = unicodedata.normalize("NFC", text).lower()
+    text = unify_tone_marks(unicodedata.normalize("NFC", text)).lower()
     text = re.sub(r"[^\w\s]|_", " ", text)
     return " ".join(text.split())
 
@@ -113,7 +123,15 @@ def canonical(text: str) -> str:
     text = surface(text)
     for _, pattern, replacement in _COMPILED:
         text = pattern.sub(replacement, text)
-    return " ".join(text.split())
+    return _join_letters(text.split())
+
+
+def _join_letters(words: list[str]) -> str:
+    """Spaces next to a single spelled letter are not heard: a b c = abc, g mail = gmail."""
+    out = words[:1]
+    for word in words[1:]:
+        out[-1:] = [out[-1] + word] if len(word) == 1 or len(out[-1]) == 1 else [out[-1], word]
+    return " ".join(out)
 
 
 @dataclass(frozen=True)
@@ -226,7 +244,7 @@ def main() -> None:
                 why = f"  [{ambiguous[(case.suite, case.written)]}]" if outcome == "ambiguous" else ""
                 print(f"{outcome:10} {case.suite}/{case.category}: {case.written!r}\n"
                       f"{'':10} read     {reading!r}\n{'':10} expected {' | '.join(case.expected)!r}{why}")
-    print("\nequivalences accepted:")
+    print("\nequivalences accepted (beside these, spaces next to a single spelled letter are not heard):")
     for name, _, _ in EQUIVALENCES:
         print(f"  - {name}")
     print(f"\nnormalising a bulletin (median of {args.repeat} runs; the machine may be shared):")

@@ -55,17 +55,17 @@ def collapse_spaces(text: str) -> str:
 
 
 NUMBER_STEPS: tuple[Step, ...] = (
-    addresses.telephones, dates.document_numbers, numbers.scores, dates.dates, numbers.number_ranges,
+    addresses.telephones, numbers.groupings, dates.document_numbers, numbers.scores, dates.dates, numbers.number_ranges,
     dates.months, numbers.signs, numbers.products, numbers.mixed_fractions, dates.slash_forms, dates.times,
-    measures.heights, money.money, measures.measures, numbers.shorthand, numbers.groupings,
+    measures.heights, money.money, measures.measures, numbers.shorthand,
     numbers.digits_then_letters, numbers.decimals, numbers.roman_numerals, numbers.ordinals, numbers.leading_zeros,
     numbers.cardinals, numbers.leftover_digits,
 )
 
 
 def default_steps(lexicon: Lexicon) -> tuple[Step, ...]:
-    return (nfc, drop_emoji, unify_tone_marks, drop_quotes, addresses.electronic, lexicon.expand,
-            addresses.short_forms, *NUMBER_STEPS, spell_acronyms, symbols, collapse_spaces)
+    return (nfc, drop_emoji, unify_tone_marks, drop_quotes, addresses.electronic, addresses.short_forms,
+            lexicon.expand, *NUMBER_STEPS, spell_acronyms, symbols, collapse_spaces)
 
 
 @functools.lru_cache(maxsize=1)

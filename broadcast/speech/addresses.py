@@ -21,7 +21,7 @@ TOP_LEVEL_DOMAINS = ("com", "net", "org", "vn", "gov", "edu", "info", "io", "ai"
 ADDRESS_WORDS = {
     "www": "vê kép vê kép vê kép", "http": "hát tê tê pê", "https": "hát tê tê pê ét", "ftp": "ép tê pê",
     "vn": "vê nờ", "org": "o rờ gờ", "gov": "gờ o vê", "edu": "e đê u", "io": "i o", "ai": "a i", "tv": "tê vê",
-    "co": "xê o", "com": "com", "net": "nét", "info": "in phô", "gmail": "gmail",
+    "co": "xê o", "com": "com", "net": "net", "info": "in phô", "gmail": "gmail",
 }
 SEPARATORS = {".": "chấm", "@": "a còng", "-": "gạch", "_": "gạch dưới", "/": "gạch chéo", ":": "hai chấm",
               "?": "chấm hỏi", "=": "bằng", "&": "và", "#": "thăng", "~": "ngã", "+": "cộng", "%": "phần trăm"}
@@ -49,7 +49,7 @@ def read_address(written: str) -> str:
         elif part.isalpha():
             if is_syllable(part) and len(part) > 1:
                 spoken.append(part)
-            elif len(part) <= 4 or not re.search(r"[aeiouy]", part):
+            elif len(part) <= 3 or not re.search(r"[aeiouy]", part) or re.search(r"[^aeiouy]{3}", part):
                 spoken.append(spell_lower(part))
                 fallbacks.note(fallbacks.SPELLED, part, spoken[-1])
             else:

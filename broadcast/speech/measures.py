@@ -15,7 +15,7 @@ UNITS = {
     "km²": "ki lô mét vuông", "cm2": "xen ti mét vuông", "cm²": "xen ti mét vuông", "mm2": "mi li mét vuông",
     "mm²": "mi li mét vuông", "m3": "mét khối", "m³": "mét khối", "cm3": "xen ti mét khối", "cm³": "xen ti mét khối",
     "km3": "ki lô mét khối", "km³": "ki lô mét khối", "%": "phần trăm", "‰": "phần nghìn", "°C": "độ xê",
-    "°F": "độ ép", "°K": "độ ca", "°": "độ", "V": "vôn", "kV": "ki lô vôn", "mV": "mi li vôn", "mA": "mi li am pe",
+    "°F": "độ ép", "°K": "độ ca", "°": "độ", "V": "vôn", "v": "vôn", "kV": "ki lô vôn", "mV": "mi li vôn", "mA": "mi li am pe",
     "W": "oát", "kW": "ki lô oát", "MW": "mê ga oát", "GW": "gi ga oát", "TW": "tê ra oát", "Wh": "oát giờ",
     "kWh": "ki lô oát giờ", "MWh": "mê ga oát giờ", "GWh": "gi ga oát giờ", "Hz": "héc", "kHz": "ki lô héc",
     "MHz": "mê ga héc", "GHz": "gi ga héc", "KB": "ki lô bai", "kB": "ki lô bai", "MB": "mê ga bai",
@@ -25,7 +25,7 @@ UNITS = {
 }
 # Any case of these is the same unit (2gb, 2GB; 50hz, 50Hz; 100 KM/H).
 CASELESS = ("km", "kg", "cm", "mm", "ml", "mg", "m2", "km2", "m3", "°C", "°F", "°K", "kV", "mV", "kW", "MW", "GW",
-            "TW", "kWh", "Hz", "kHz", "MHz", "GHz", "GB", "TB", "kbps", "Mbps", "Gbps", "hp", "inch", "cc")
+            "TW", "kWh", "Hz", "kHz", "MHz", "GHz", "KB", "GB", "TB", "kbps", "Mbps", "Gbps", "hp", "inch", "cc")
 # After a slash only: the unit of a rate.
 PER_ONLY = {"h": "giờ", "giờ": "giờ", "s": "giây", "giây": "giây", "min": "phút", "phút": "phút", "ph": "phút",
             "ngày": "ngày", "tháng": "tháng", "năm": "năm", "lít": "lít"}
@@ -38,16 +38,15 @@ _CASELESS = {u.lower(): UNITS[u] for u in CASELESS}
 
 
 def unit_name(written: str) -> str | None:
-    return UNITS.get(written) or _CASELESS.get(written.lower()) or PER_ONLY.get(written)
+    return UNITS.get(written) or _CASELESS.get(written.lower()) or PER_ONLY.get(written.lower())
 
 
 def _alternatives(keys) -> str:
     return "|".join(re.escape(k) for k in sorted(set(keys), key=len, reverse=True))
 
 
-_UNIT_KEYS = set(UNITS) | {v for u in CASELESS for v in (u.lower(), u.upper())}
-UNIT = _alternatives(_UNIT_KEYS)
-PER = r"(?:\s?/\s?(?:" + _alternatives(_UNIT_KEYS | set(PER_ONLY)) + r"|[a-zà-ỹđ]+)(?![\w]))"
+UNIT = "(?:" + _alternatives(UNITS) + "|(?i:" + _alternatives(CASELESS) + "))"
+PER = r"(?:\s?/\s?(?:" + UNIT + "|(?i:" + _alternatives(PER_ONLY) + r")|[a-zà-ỹđ]+)(?![\w]))"
 MAGNITUDE = _alternatives(MAGNITUDES)
 
 

@@ -16,8 +16,8 @@ CURRENCIES = {
     "đ": "đồng", "₫": "đồng", "đồng": "đồng", "VND": "đồng", "VNĐ": "đồng", "vnđ": "đồng", "vnd": "đồng",
     "Vnđ": "đồng", "USD": "đô la Mỹ", "usd": "đô la Mỹ", "US$": "đô la Mỹ", "$": "đô la", "đô la": "đô la",
     "€": "ơ rô", "EUR": "ơ rô", "euro": "ơ rô", "Euro": "ơ rô", "¥": "yên Nhật", "JPY": "yên Nhật",
-    "£": "bảng Anh", "GBP": "bảng Anh", "₹": "ru pi", "INR": "ru pi", "₩": "won", "KRW": "won",
-    "RM": "ring gít", "CNY": "nhân dân tệ", "NDT": "nhân dân tệ", "THB": "bạt", "SGD": "đô la Singapore",
+    "£": "bảng Anh", "GBP": "bảng Anh", "₹": "rupee", "INR": "rupee", "₩": "won", "KRW": "won",
+    "RM": "ringgit", "CNY": "nhân dân tệ", "NDT": "nhân dân tệ", "THB": "bạt", "SGD": "đô la Singapore",
     "AUD": "đô la Úc", "CAD": "đô la Canada",
 }
 BEFORE = ("US$", "$", "€", "£", "¥")  # signs written before the amount: $50

@@ -93,11 +93,12 @@ def to_roman(n: int) -> str:
 
 
 # A number as written in a quantity: Vietnamese (1.234,5), English (1,234.5 or 1,234,567) or plain (3.5, 3,5, 12).
-NUMBER = (r"\d{1,3}(?:,\d{3})+\.\d+(?![.,]?\d)|\d{1,3}(?:\.\d{3})+(?:,\d+)?(?![.,]?\d)|\d{1,3}(?:,\d{3}){2,}(?![.,]?\d)"
+NUMBER = (r"[1-9]\d{0,2}(?:,\d{3})+\.\d+(?![.,]?\d)|[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?(?![.,]?\d)"
+          r"|[1-9]\d{0,2}(?:,\d{3}){2,}(?![.,]?\d)"
           r"|\d+[.,]\d+(?![.,]?\d)|\d+(?![.,]?\d)")
-_EN_DECIMAL = re.compile(r"\d{1,3}(?:,\d{3})+\.\d+")
-_VN_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
-_EN_GROUPED = re.compile(r"\d{1,3}(?:,\d{3}){2,}")
+_EN_DECIMAL = re.compile(r"[1-9]\d{0,2}(?:,\d{3})+\.\d+")
+_VN_GROUPED = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?")
+_EN_GROUPED = re.compile(r"[1-9]\d{0,2}(?:,\d{3}){2,}")
 
 
 def read_number(written: str) -> str:
@@ -200,7 +201,7 @@ def shorthand(text: str) -> str:
     return _SHORTHAND.sub(lambda m: read_amount(m.group(1), m.group(2)), text)
 
 
-_EN_GROUPING = re.compile(_B + r"(\d{1,3}(?:,\d{3})+\.\d+|\d{1,3}(?:,\d{3}){2,})" + _E)
+_EN_GROUPING = re.compile(_B + r"([1-9]\d{0,2}(?:,\d{3})+\.\d+|[1-9]\d{0,2}(?:,\d{3}){2,})" + _E)
 _SPACE_GROUPING = re.compile(_B + r"[1-9]\d{0,2}(?: \d{3})+" + _E)
 
 
@@ -229,7 +230,7 @@ def mixed_fractions(text: str) -> str:
     return _MIXED_FRACTION.sub(read, text)
 
 
-_DECIMAL = re.compile(_B + r"(\d{1,3}(?:\.\d{3})+|\d+),(\d+)" + _E)
+_DECIMAL = re.compile(_B + r"([1-9]\d{0,2}(?:\.\d{3})+|\d+),(\d+)" + _E)
 
 
 def decimals(text: str) -> str:
@@ -285,7 +286,7 @@ def roman_numerals(text: str) -> str:
     return _ROMAN_LOWER.sub(read, text)
 
 
-_CARDINAL = re.compile(_B + r"(\d{1,3}(?:\.\d{3})+|\d+)" + _E)
+_CARDINAL = re.compile(_B + r"([1-9]\d{0,2}(?:\.\d{3})+|\d+)" + _E)
 
 
 def cardinals(text: str) -> str:
