@@ -49,7 +49,7 @@ def read_address(written: str) -> str:
         elif part.isalpha():
             if is_syllable(part) and len(part) > 1:
                 spoken.append(part)
-            elif len(part) <= 3 or not re.search(r"[aeiouy]", part) or re.search(r"[^aeiouy]{3}", part):
+            elif len(part) <= 3 or not re.search(r"[aeiouy]", part) or (len(part) == 4 and re.search(r"[^aeiouy]{3}", part)):
                 spoken.append(spell_lower(part))
                 fallbacks.note(fallbacks.SPELLED, part, spoken[-1])
             else:

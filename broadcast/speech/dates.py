@@ -23,7 +23,7 @@ DATE_WORDS = ("từ", "đến", "tới", "và", "hết", "trước", "sau", "d�
               "nay", "hạn", "lúc", "vào")
 # Words that make a slash form a fraction: just before it (chiếm 1/3) or just after it (1/4 viên, 1/3 dân số).
 FRACTION_BEFORE = ("chiếm", "uống", "chia", "giảm", "tăng", "khoảng", "gần", "hơn", "còn", "bằng", "mất", "được",
-                   "non", "quá", "tối đa", "tối thiểu", "chỉ", "mỗi", "thêm")
+                   "non", "quá", "tối đa", "tối thiểu", "chỉ", "mỗi", "thêm", "âm")
 FRACTION_AFTER = ("dân số", "số", "viên", "diện tích", "giá", "lượng", "tổng", "thời gian", "quãng", "chiều",
                   "trong", "phần", "cốc", "chén", "thìa", "quả", "ly", "bát", "suất", "khẩu phần", "lít", "ki lô",
                   "mét", "gam", "cân", "tạ", "tấn", "sào", "mẫu", "héc", "cái", "chiếc", "đoạn", "nửa", "quỹ", "vốn",
