@@ -39,33 +39,58 @@ def drop_quotes(text: str) -> str:
     return re.sub(r"[\"“”‘’«»]", "", text)
 
 
+_SPACED_DASH = re.compile(r"\s+[–—-]\s+")
+_JOINING = re.compile(r"(?<=\w)[-/](?=\w)")
+_EDGE_DASH = re.compile(r"^\s*[–—-]\s*|\s*[–—-]\s*$")
+_SYMBOL = re.compile("|".join(re.escape(s) for s in SYMBOLS))
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([,.;:!?…)])")
+_COMMAS = re.compile(r",(\s*,)+")
+
+
 def symbols(text: str) -> str:
     """Dashes between words become a pause, joining hyphens and slashes a space, & and % words."""
-    text = re.sub(r"\s+[–—-]\s+", ", ", text)
-    text = re.sub(r"(?<=\w)[-/](?=\w)", " ", text)
-    text = re.sub(r"^\s*[–—-]\s*|\s*[–—-]\s*$", " ", text)
-    for symbol, word in SYMBOLS.items():
-        text = text.replace(symbol, word)
-    text = re.sub(r"\s+([,.;:!?…)])", r"\1", text)
-    return re.sub(r",(\s*,)+", ",", text)
+    text = _SPACED_DASH.sub(", ", text)
+    text = _JOINING.sub(" ", text)
+    text = _EDGE_DASH.sub(" ", text)
+    text = _SYMBOL.sub(lambda m: SYMBOLS[m.group(0)], text)
+    text = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
+    return _COMMAS.sub(",", text)
 
 
 def collapse_spaces(text: str) -> str:
     return " ".join(text.split())
 
 
+# The rules for digits, in order: each family's rules sit where the forms they read must be taken before others
+# would misread them (a full date's dashes before ranges, ranges before signs, fractions before dates' slashes …).
 NUMBER_STEPS: tuple[Step, ...] = (
-    addresses.telephones, numbers.groupings, dates.document_numbers, numbers.scores, dates.dates, numbers.number_ranges,
-    dates.months, numbers.signs, numbers.products, numbers.mixed_fractions, dates.slash_forms, dates.times,
-    measures.heights, money.money, measures.measures, numbers.shorthand,
-    numbers.digits_then_letters, numbers.decimals, numbers.roman_numerals, numbers.ordinals, numbers.leading_zeros,
-    numbers.cardinals, numbers.leftover_digits,
+    addresses.telephones, numbers.groupings, dates.document_numbers, numbers.scores, dates.dates,
+    numbers.number_ranges, dates.months, numbers.signs, numbers.products, numbers.mixed_fractions, dates.slash_forms,
+    dates.times, measures.heights, money.money, measures.measures, numbers.shorthand, numbers.digits_then_letters,
+    numbers.decimals, numbers.ordinals, numbers.leading_zeros, numbers.cardinals, numbers.leftover_digits,
 )
+_DIGIT = re.compile(r"\d")
+
+
+def with_digits(steps: Sequence[Step]) -> Step:
+    """The steps as one, run only on text that has a digit (most cues have none: this keeps a bulletin fast)."""
+    def step(text: str) -> str:
+        if _DIGIT.search(text):
+            for each in steps:
+                text = each(text)
+        return text
+
+    step.__qualname__ = "with_digits"
+    return step
+
+
+_NUMBERS = with_digits(NUMBER_STEPS)
 
 
 def default_steps(lexicon: Lexicon) -> tuple[Step, ...]:
     return (nfc, drop_emoji, unify_tone_marks, drop_quotes, addresses.electronic, addresses.short_forms,
-            lexicon.expand, *NUMBER_STEPS, spell_acronyms, symbols, collapse_spaces)
+            lexicon.expand, numbers.roman_numerals, _NUMBERS, money.currency_codes, spell_acronyms, symbols,
+            collapse_spaces)
 
 
 @functools.lru_cache(maxsize=1)

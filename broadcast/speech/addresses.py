@@ -66,7 +66,13 @@ def _trailing(written: str) -> str:
     return written[len(stripped):]
 
 
+_MAYBE_ADDRESS = re.compile(r"@|://|www\.|\.(?:" + _TLD + r")(?![\w-])", re.IGNORECASE)
+
+
 def electronic(text: str) -> str:
+    if not _MAYBE_ADDRESS.search(text):
+        return text
+
     def read(m: re.Match[str]) -> str:
         return read_address(m.group(0)) + _trailing(m.group(0))
 

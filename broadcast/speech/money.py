@@ -44,5 +44,9 @@ def money(text: str) -> str:
         return f"{amount} {CURRENCIES[m.group(1)]}{per(m.group(5))}"
 
     text = _AFTER.sub(after, text)
-    text = _BEFORE.sub(before, text)
+    return _BEFORE.sub(before, text)
+
+
+def currency_codes(text: str) -> str:
+    """A code with no amount: tỷ giá USD → tỷ giá đô la Mỹ."""
     return _CODE.sub(lambda m: CURRENCIES[m.group(1)], text)
