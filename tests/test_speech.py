@@ -19,6 +19,7 @@ from broadcast.speech import (
     speak_segments,
     to_speech,
 )
+from broadcast.speech import estimate
 from broadcast.speech.coverage import measure, tokens
 from broadcast.speech.lexicon import Lexicon
 from broadcast.speech.syllable import is_syllable
@@ -247,7 +248,31 @@ def test_allow_listed_loanword_counts_as_speakable():
 
 
 def test_estimates_count_spoken_syllables():
-    assert segmenter.count_syllables(say("Năm 2023.")) == 8
+    assert estimate.count_syllables(say("Năm 2023.")) == 8
+    assert estimate.count_syllables("Sáng ngày 12/3, đoàn đến.") == 6
+    assert estimate.estimate_seconds("một hai ba bốn", 4.0) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("word, syllables", [
+    ("BHYT", 4), ("176", 5), ("đồng", 1), ("12/3,", 4), ("TTV", 3), ("25°C", 5), ("10h30", 4), ("0237.3852.444", 11),
+])
+def test_a_word_counts_the_syllables_the_speech_stage_reads(word, syllables):
+    assert estimate.spoken_syllables(word) == syllables == estimate.count_syllables(say(word))
+
+
+@pytest.mark.parametrize("number, syllables", [
+    ("12", 2), ("10", 1), ("105", 4), ("176", 5), ("1.200", 4), ("2024", 7), ("500.000", 3), ("71.346", 9),
+])
+def test_number_syllables(number, syllables):
+    assert estimate.number_syllables(number) == syllables
+
+
+def test_an_acronym_after_its_expansion_counts_nothing_in_estimates():
+    words = "Hội đồng nhân dân (HĐND) tỉnh họp; (HĐND) tỉnh".split()
+    counts = estimate.syllables_per_word(words)
+    assert counts[4] == 0  # read once, after its expansion
+    assert counts[-2] == 4  # not after its expansion: read out
+    assert sum(counts) == estimate.count_syllables(speak_cues([" ".join(words)])[0])
 
 
 def test_espeak_reads_each_speech_token_as_one_word():

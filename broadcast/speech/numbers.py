@@ -55,7 +55,7 @@ def cardinal(digits: str) -> str:
 
 
 def digit_by_digit(digits: str) -> str:
-    return " ".join(DIGITS[int(d)] for d in digits if d.isdigit())
+    return " ".join(DIGITS[int(d)] for d in digits if "0" <= d <= "9")
 
 
 def decimal(whole: str, fraction: str, mark: str = "phẩy") -> str:
