@@ -89,8 +89,8 @@ _NUMBERS = with_digits(NUMBER_STEPS)
 
 def default_steps(lexicon: Lexicon) -> tuple[Step, ...]:
     return (nfc, drop_emoji, unify_tone_marks, drop_quotes, addresses.electronic, addresses.short_forms,
-            lexicon.expand, numbers.roman_numerals, _NUMBERS, money.currency_codes, spell_acronyms, symbols,
-            collapse_spaces)
+            lexicon.expand, numbers.roman_numerals, _NUMBERS, measures.units_after_words, money.currency_codes,
+            spell_acronyms, symbols, collapse_spaces)
 
 
 @functools.lru_cache(maxsize=1)

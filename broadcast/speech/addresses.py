@@ -31,6 +31,11 @@ ADDRESS_SHORT_FORMS = {"tp": "thành phố", "q": "quận", "p": "phường", "h
 CODE_WORDS = ("mã", "mã số", "mã bưu chính", "mã đơn", "mã hàng", "mã số thuế", "số hiệu", "số tài khoản",
               "tài khoản", "số hợp đồng", "mã vạch", "số seri", "số sê ri")
 
+# Country calling codes: 1 and 7 alone, these two-digit ones, and three digits otherwise (+855, +886).
+TWO_DIGIT_COUNTRY_CODES = ("20", "27", "30", "31", "32", "33", "34", "36", "39", "40", "41", "43", "44", "45", "46",
+                           "47", "48", "49", "51", "52", "53", "54", "55", "56", "57", "58", "60", "61", "62", "63",
+                           "64", "65", "66", "81", "82", "84", "86", "90", "91", "92", "93", "94", "95", "98")
+COUNTRY_CODE = "[17]|" + "|".join(TWO_DIGIT_COUNTRY_CODES) + r"|\d{3}"
 _TLD = "|".join(TOP_LEVEL_DOMAINS)
 _EMAIL = re.compile(r"(?<![\w.@])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _URL = re.compile(r"(?<![\w@])(?:(?:https?|ftp)://|www\.)[^\s,;()<>\"“”]+|(?<![\w@./])(?:[A-Za-z0-9-]+\.)+(?:" + _TLD
@@ -82,7 +87,7 @@ def electronic(text: str) -> str:
 
 _IP = re.compile(r"(?<![\w.,])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![\w]|[.,]\d)")
 _GROUP = r"[\s.-]?\d{2,4}"
-_INTERNATIONAL = re.compile(r"(?<![\w+])\+(\d{1,3})((?:[\s.-]?\d{1,4}){2,6})(?![\w]|[.,]\d)")
+_INTERNATIONAL = re.compile(r"(?<![\w+])\+(" + COUNTRY_CODE + r")((?:[\s.-]?\d{1,4}){2,6})(?![\w]|[.,]\d)")
 _DOMESTIC = re.compile(r"(?<![\w.,+/-])0\d{0,3}(?:[\s.-]\d{1,4}){2,5}(?![\w]|[.,-]?\d)|(?<![\w.,+/-])0\d{8,10}(?![\w]|[.,]\d)")
 _HOTLINE = re.compile(r"(?<![\w.,])1[89]00[\s.]?\d{3,4}(?![\w]|[.,]\d)")
 _CARD = re.compile(r"(?<![\w.,])\d{4,6}(?: \d{4,6}){2,3}(?![\w]|[.,]\d)")

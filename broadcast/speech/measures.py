@@ -64,6 +64,16 @@ _MEASURE = re.compile(r"(?<![\w.,/])(-?(?:" + NUMBER + r"))(?:\s?(" + MAGNITUDE 
 _WORD_RATE = re.compile(r"(?<!\w)(" + _alternatives(WORD_UNITS) + r")(" + PER + r"+)")
 
 
+_QUANTITY_WORDS = ("nghìn", "ngàn", "vạn", "triệu", "tỷ", "tỉ", "trăm", "chục", "vài", "mấy", "nhiều")
+_UNIT_AFTER_WORD = re.compile(r"(?<!\w)(" + _alternatives(_QUANTITY_WORDS) + r") (" + _alternatives(
+    [u for u in UNITS if len(u) > 1 and u[0].isalpha()]) + r"|(?i:" + _alternatives(CASELESS) + r"))(?![\w°])")
+
+
+def units_after_words(text: str) -> str:
+    """hàng chục triệu km, vài trăm ha: a unit after a quantity said in words (digits were read before)."""
+    return _UNIT_AFTER_WORD.sub(lambda m: f"{m.group(1)} {unit_name(m.group(2))}", text)
+
+
 def heights(text: str) -> str:
     """1m75 → một mét bảy mươi lăm."""
     return _HEIGHT.sub(lambda m: f"{cardinal(m.group(1))} mét {cardinal(m.group(2))}", text)

@@ -153,7 +153,7 @@ _B = r"(?<![\w.,/])"  # a number starts here: not inside a word, a decimal or a 
 _E = r"(?![\w]|[.,/]\d)"  # and ends here
 
 _DASH_PAIR = re.compile(_B + r"(\d{1,2})\s*[–—:-]\s*(\d{1,2})(?![\w]|[.,/:-]\d)")
-_FORMATION = re.compile(_B + r"[1-9](?:-[1-9]){2,4}(?![\w.,/-])")
+_FORMATION = re.compile(_B + r"[1-9](?:-[1-9]){2,4}(?![\w/-]|[.,]\d)")
 
 
 def scores(text: str) -> str:
