@@ -196,6 +196,8 @@ FAMILY_READINGS = [
      "Gọi đường dây nóng không chín ba, sáu năm năm, năm bốn bốn chín hoặc cộng tám bốn, chín một hai ba bốn năm sáu bảy tám."),
     ("Mọi ý kiến gửi về bandoc@ttv.vn hoặc xem tại ttv.vn.",
      "Mọi ý kiến gửi về bandoc a còng tê tê vê chấm vê nờ hoặc xem tại tê tê vê chấm vê nờ."),
+    ("Khi có cháy, gọi ngay tổng đài 114 hoặc đường dây nóng 1022.",
+     "Khi có cháy, gọi ngay tổng đài một một bốn hoặc đường dây nóng một không hai hai."),
     ("Trụ sở đặt tại số 12 p. Điện Biên, TP. Thanh Hóa.", "Trụ sở đặt tại số mười hai phường Điện Biên, thành phố Thanh Hóa."),
     # abbreviations
     ("Theo PV, trường ĐH Hồng Đức phối hợp với LHQ.", "Theo phóng viên, trường Đại học Hồng Đức phối hợp với Liên Hợp Quốc."),

@@ -28,6 +28,8 @@ SEPARATORS = {".": "chấm", "@": "a còng", "-": "gạch", "_": "gạch dưới
 # Short forms of address parts, lower case, before a name or a number (tp. Hà Nội, q.Cầu Giấy, kp. 4).
 ADDRESS_SHORT_FORMS = {"tp": "thành phố", "q": "quận", "p": "phường", "h": "huyện", "x": "xã", "tx": "thị xã",
                        "tt": "thị trấn", "kp": "khu phố", "ấp": "ấp"}
+# After these a short number is dialled, not counted: tổng đài 1022, đường dây nóng 113.
+PHONE_WORDS = ("tổng đài", "đường dây nóng", "hotline", "số điện thoại", "điện thoại", "số máy", "gọi số")
 CODE_WORDS = ("mã", "mã số", "mã bưu chính", "mã đơn", "mã hàng", "mã số thuế", "số hiệu", "số tài khoản",
               "tài khoản", "số hợp đồng", "mã vạch", "số seri", "số sê ri")
 
@@ -95,13 +97,17 @@ _CODE = re.compile(r"(?i)(?<!\w)(" + "|".join(sorted(CODE_WORDS, key=len, revers
                    r":?\s+)(\d{4,})(?![\w.,]?\d|\s?[đ₫$%])")
 
 
+_SERVICE = re.compile(r"(?i)(?<!\w)(" + "|".join(sorted(PHONE_WORDS, key=len, reverse=True)) + r")(:?\s+(?:số\s+)?)"
+                      r"(\d{3,5})(?![\w.,]?\d)")
+
+
 def _groups(written: str) -> str:
     return ", ".join(digit_by_digit(g) for g in re.split(r"[\s.-]+", written.strip()) if g)
 
 
 def telephones(text: str) -> str:
-    """0237.3852.444, 093-655-5449, 0912345678, +84 912 345 678, 1900 1234: digit by digit, a pause between
-    groups; codes after 'mã' (mã bưu chính 700000) and IP addresses (192.168.0.1) too."""
+    """0237.3852.444, 093-655-5449, 0912345678, +84 912 345 678, 1900 1234, tổng đài 1022: digit by digit, a
+    pause between groups; codes after 'mã' (mã bưu chính 700000) and IP addresses (192.168.0.1) too."""
     def ip(m: re.Match[str]) -> str:
         groups = m.groups()
         if any(int(g) > 255 for g in groups) or all(len(g) == 3 for g in groups[1:]):
@@ -119,6 +125,7 @@ def telephones(text: str) -> str:
     text = _INTERNATIONAL.sub(international, text)
     text = _HOTLINE.sub(lambda m: _groups(m.group(0)), text)
     text = _DOMESTIC.sub(domestic, text)
+    text = _SERVICE.sub(lambda m: m.group(1) + m.group(2) + digit_by_digit(m.group(3)), text)
     text = _CARD.sub(lambda m: _groups(m.group(0)) if len(re.sub(r"\D", "", m.group(0))) >= 12 else m.group(0), text)
     return _CODE.sub(lambda m: m.group(1) + m.group(2) + digit_by_digit(m.group(3)), text)
 

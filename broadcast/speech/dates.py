@@ -62,7 +62,6 @@ def document_numbers(text: str) -> str:
 
 
 _FULL_DATE = re.compile(_B + r"(\d{1,2})\s?([/.-])\s?(\d{1,2})\s?\2\s?(\d{4})" + _E)
-_SPACED_DATE = re.compile(_B + r"(\d{1,2}) - (\d{1,2}) - (\d{4})" + _E)
 _MONTH_RANGE_YEAR = re.compile(_B + r"(\d{1,2})\s?[–—-]\s?(\d{1,2})/(\d{4})" + _E)
 _DAY_RANGE = re.compile(_B + r"(\d{1,2})\s?[–—-]\s?(\d{1,2})/(\d{1,2})(?:/(\d{4}))?" + _E)
 _MONTH_YEAR = re.compile(_B + r"(\d{1,2})/(\d{4})" + _E)
@@ -76,9 +75,8 @@ def dates(text: str) -> str:
     """15/1/2025, 25-03-1975, 31.12.2023 → … tháng … năm …; từ 01-12/2025; từ 3-9/12; hết 31-10 (a falling pair
     is a day and month). Runs before ranges, which would read these dashes 'đến'."""
     def full(m: re.Match[str]) -> str:
-        d, mo = int(m.group(1)), int(m.group(3) if m.re is _FULL_DATE else m.group(2))
-        year = m.group(4) if m.re is _FULL_DATE else m.group(3)
-        return day_month(d, mo, year) if is_date(d, mo) else m.group(0)
+        d, mo = int(m.group(1)), int(m.group(3))
+        return day_month(d, mo, m.group(4)) if is_date(d, mo) else m.group(0)
 
     def month_range(m: re.Match[str]) -> str:
         a, b = int(m.group(1)), int(m.group(2))
@@ -103,7 +101,6 @@ def dates(text: str) -> str:
         return m.group(0)  # a rising pair: a range (read later)
 
     text = _FULL_DATE.sub(full, text)
-    text = _SPACED_DATE.sub(full, text)
     text = _MONTH_RANGE_YEAR.sub(month_range, text)
     text = _DAY_RANGE.sub(day_range, text)
     return _DASH_DAY.sub(dash_day, text)

@@ -33,7 +33,6 @@ ORDINAL_HEADS = ("thứ", "hạng")  # thứ 1 → thứ nhất, hạng 4 → h�
 # Before a dash pair, these make it a score (thắng 3-1 → ba một), up to four words back.
 SCORE_WORDS = ("tỷ số", "tỉ số", "thắng", "hòa", "thua", "đánh bại", "vượt qua", "hạ gục", "cầm hòa", "thất thủ",
                "chiến thắng", "thất bại", "dẫn", "gỡ", "san bằng", "cách biệt", "kết quả")
-# A word ending with these letters glued to digits is a unit or a name, not a number's end (checked elsewhere).
 
 
 # ---------------------------------------------------------------- readings

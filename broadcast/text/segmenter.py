@@ -7,7 +7,6 @@ name or between a number and what follows it when another break exists.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Literal
 
