@@ -3,7 +3,7 @@
 Vietnamese writes every syllable apart ("xây dựng", "lực lượng", "Bộ Công an"), so a space is not a word
 boundary. Word knowledge: the 34,203 multi-syllable words of VnVocab, the vocabulary of VnCoreNLP's
 RDRsegmenter, shipped in the `python-rdrsegmenter` wheel (GPL-3.0) as a Java-serialized set that is read here
-without Java. Words are found by greedy longest match (up to four syllables, as RDRsegmenter's first pass
+without Java, and a few dozen more that it lacks, written for this project (assets/words.txt). Words are found by greedy longest match (up to four syllables, as RDRsegmenter's first pass
 does), with tone placement normalised (hoá = hóa, uỷ = ủy) and case ignored; then capitalised syllables
 in a row are one name (Trần Quốc Tỏ, Thanh Hóa, Bộ Công an). The vocabulary is read on first use, not at
 import, so `broadcast --help` does not pay for it.
@@ -21,6 +21,7 @@ from typing import Sequence
 
 VOCABULARY_PACKAGE = "python_rdrsegmenter"
 VOCABULARY_FILE = "vi-vocab"
+PROJECT_WORDS = "words.txt"  # in assets/
 MAX_WORD_SYLLABLES = 4
 # Old and new tone placement (hoá/hóa, uỷ/ủy, khoẻ/khỏe) differ only in oa, oe and uy: compare in the old
 # placement, which VnVocab uses.
@@ -79,10 +80,18 @@ class Vocabulary:
         return cls(frozenset(keys), max((k.count(" ") + 1 for k in keys), default=1))
 
 
+def project_words() -> list[str]:
+    """assets/words.txt: words VnVocab lacks, written for this project."""
+    from broadcast.speech.lexicon import ASSETS
+
+    lines = (ASSETS / PROJECT_WORDS).read_text(encoding="utf-8").splitlines()
+    return [line.split("#", 1)[0].strip() for line in lines if line.split("#", 1)[0].strip()]
+
+
 @lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
     data = resources.files(VOCABULARY_PACKAGE).joinpath(VOCABULARY_FILE).read_bytes()
-    return Vocabulary.from_words(read_java_string_set(data))
+    return Vocabulary.from_words(read_java_string_set(data) + project_words())
 
 
 def _bare(token: str) -> str:
