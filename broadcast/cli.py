@@ -334,12 +334,14 @@ def speech_command(transcript: Path, show_all: bool, **options: Any) -> None:
               help="Fewest frames between cues.")
 @click.option("--chain-frames", type=click.IntRange(0, 100), default=12, show_default=True,
               help="Gaps of this many frames or fewer must be closed to --min-gap-frames.")
+@click.option("--strict", is_flag=True, help="Count warnings (a break inside a word) as violations.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary of each file.")
-def lint(files: tuple[Path, ...], quiet: bool, **options: Any) -> None:
+def lint(files: tuple[Path, ...], strict: bool, quiet: bool, **options: Any) -> None:
     """Check subtitle FILES (.srt or .vtt, ours or anyone's) against broadcast cue rules.
 
-    Prints every violation as FILE:CUE: TIME: RULE: detail, then a summary per file; exits 1 when there
-    is any violation or a file cannot be read.
+    Prints every violation as FILE:CUE: TIME: RULE: detail (warnings: a break inside a word), then a
+    summary per file; exits 1 when there is any violation (with --strict, any warning), when a file holds
+    no cues, or when a file cannot be read.
     """
     from broadcast.subtitles.lint import lint as run
     from broadcast.subtitles.rules import CueRules
@@ -348,7 +350,7 @@ def lint(files: tuple[Path, ...], quiet: bool, **options: Any) -> None:
     bad = False
     for path in files:
         try:
-            report = run(path, rules)
+            report = run(path, rules, strict)
         except BroadcastError as exc:
             click.echo(f"broadcast: error: {exc}", err=True)
             bad = True
@@ -356,7 +358,7 @@ def lint(files: tuple[Path, ...], quiet: bool, **options: Any) -> None:
         lines = report.lines()
         for line in lines[-1:] if quiet else lines:
             click.echo(line)
-        bad = bad or bool(report.violations)
+        bad = bad or bool(report.errors)
     if bad:
         sys.exit(1)
 

@@ -107,11 +107,11 @@ def _is_capitalised(token: str) -> bool:
     return len(token) > 1 and token[0].isupper() and not token.isupper() and token.isalpha()
 
 
-def joined_gaps(tokens: Sequence[str], vocab: Vocabulary | None = None) -> frozenset[int]:
+def joined_gaps(tokens: Sequence[str], vocab: Vocabulary | None = None, names: bool = True) -> frozenset[int]:
     """The gaps inside a word: k is in the set when tokens[k-1] and tokens[k] belong to one word.
 
     `tokens` are the text's space-separated pieces, punctuation attached ("lượng,", "“Camera"); a gap with
-    punctuation at it is never inside a word.
+    punctuation at it is never inside a word. `names`: capitalised syllables in a row are one name too.
     """
     vocab = vocab or vocabulary()
     n = len(tokens)
@@ -134,7 +134,7 @@ def joined_gaps(tokens: Sequence[str], vocab: Vocabulary | None = None) -> froze
                 break
         joined.update(range(i + 1, end))
         i = end
-    for k in range(1, n):
+    for k in range(1 if names else n, n):
         if open_gap[k] and _is_capitalised(bare[k - 1]) and _is_capitalised(bare[k]):
             joined.add(k)
     return frozenset(joined)
