@@ -93,6 +93,12 @@ def main() -> None:
 
     scores = gold_scores()
     print("gold set (41 sentences): " + ", ".join(f"{k} {v:.3f}" for k, v in scores.items()))
+    from importlib import resources
+
+    vnvocab = words.Vocabulary.from_words(words.read_java_string_set(
+        resources.files(words.VOCABULARY_PACKAGE).joinpath(words.VOCABULARY_FILE).read_bytes()))
+    scores = gold_scores(vnvocab)
+    print("  with VnVocab alone (held out): " + ", ".join(f"{k} {v:.3f}" for k, v in scores.items()))
 
     independent = words.Vocabulary.from_words(
         (WORDLISTS / "viet74k.txt").read_text(encoding="utf-8").splitlines())

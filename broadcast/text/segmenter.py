@@ -276,7 +276,7 @@ def _layout(tokens: _Tokens, lo: int, hi: int, max_chars: int, max_lines: int
         else:
             cost, lines = 0.0, (tokens.join(lo, k), tokens.join(k, hi))
         # a good break point first, then balance; when unequal the bottom line should be the longer
-        cost += _gap_cost(tokens, k) + abs(bottom_len - top_len) / 8 + (0.5 if top_len > bottom_len else 0.0)
+        cost += _gap_cost(tokens, k) + abs(bottom_len - top_len) / 8 + (2.0 if top_len > bottom_len else 0.0)
         if best is None or cost < best[0]:
             best = (cost, lines)
     return best
