@@ -10,8 +10,10 @@ a line (a URL, text with no spaces) is cut into pieces that fit, so no cue is ev
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Iterable, Literal, Sequence
 
 from broadcast import defaults
@@ -282,8 +284,16 @@ def _layout(tokens: _Tokens, lo: int, hi: int, max_chars: int, max_lines: int
     return best
 
 
-def _gap_cost(tokens: _Tokens, k: int) -> float:
-    """Cost of breaking between words[k-1] and words[k]."""
+@lru_cache(maxsize=16)
+def _tokens_of(words: tuple[str, ...]) -> _Tokens:
+    return _Tokens.of(" ".join(words), max_chars=sys.maxsize)
+
+
+def _gap_cost(tokens: "_Tokens | Sequence[str]", k: int) -> float:
+    """Cost of breaking between words[k-1] and words[k] (of a sentence's tokens, or of a plain list of words,
+    as the gTTS chunker asks)."""
+    if not isinstance(tokens, _Tokens):
+        tokens = _tokens_of(tuple(tokens))
     if k in tokens.joined:
         return BREAK_INSIDE_WORD
     words = tokens.words
