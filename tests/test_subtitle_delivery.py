@@ -85,13 +85,14 @@ def test_plan_srt_is_timed_by_the_rules_passes_lint_and_is_0644(tmp_path):
 
 def test_srt_text_with_an_arrow_is_read_whole_by_ffmpeg(tmp_path):
     cues = [TimedCue(1.0, 2.0, "Năm", ("2024",)), TimedCue(2.0, 3.0, "x", ("2024", "1:00:00.0 --> 2:00:00.0")),
-            TimedCue(3.0, 4.0, "Hết.", ("Hết.",))]
+            TimedCue(3.0, 4.0, "Hết.", ("Hết --->",))]
     path = tmp_path / "a.srt"
     path.write_text(writers.get("srt").render(cues), encoding="utf-8")
     out = subprocess.run([sound.ffmpeg_exe(), "-hide_banner", "-i", str(path), "-f", "srt", "-"],
                          capture_output=True, check=True)
     again = list(srt.parse(out.stdout.decode("utf-8")))
     assert len(again) == 3 and again[1].content == "2024\n1:00:00.0 -> 2:00:00.0"
+    assert "-->" not in path.read_text(encoding="utf-8").replace(" --> ", "")
 
 
 def test_ttml_line_padding_is_on_the_paragraph_style():

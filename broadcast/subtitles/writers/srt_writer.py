@@ -15,6 +15,12 @@ from broadcast.audio.timeline import TimedCue
 from broadcast.subtitles.writers import WriterOptions, register
 
 
+def _no_timing_arrow(line: str) -> str:
+    while "-->" in line:  # "--->" would become "-->" again after one pass
+        line = line.replace("-->", "->")
+    return line
+
+
 class SrtWriter:
     name = "srt"
     extension = ".srt"
@@ -26,7 +32,7 @@ class SrtWriter:
                 index=i,
                 start=timedelta(milliseconds=round((cue.start + offset) * 1000)),
                 end=timedelta(milliseconds=round((cue.end + offset) * 1000)),
-                content="\n".join(line.replace("-->", "->") for line in cue.lines),
+                content="\n".join(_no_timing_arrow(line) for line in cue.lines),
             )
             for i, cue in enumerate(cues, start=1)
         ]
