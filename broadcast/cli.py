@@ -110,19 +110,34 @@ def _split_formats(ctx: click.Context, param: click.Parameter, value: str) -> tu
     return names
 
 
-def _check_timecode(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    from broadcast.subtitles.rules import parse_timecode
+class FrameRate(click.ParamType):
+    """--fps: a number from 1 to 120, exactly; 29.97, 23.976 and 59.94 are the NTSC rates 30000/1001 …"""
 
-    try:
-        parse_timecode(value, 1000.0)  # the frame count is checked against --fps when the files are written
+    name = "fps"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from broadcast.subtitles.rules import frame_rate
+
+        try:
+            return frame_rate(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+def _check_timecode(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    from broadcast.subtitles.rules import DEFAULT_FPS, parse_timecode
+
+    try:  # --fps is eager, so it is known here (a station file's start offset is checked when it is used)
+        parse_timecode(value, ctx.params.get("fps") or DEFAULT_FPS)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
     return value
 
 
 rule_options = _apply(
-    click.option("--fps", type=click.FloatRange(1, 120, min_open=False), default=25.0, show_default=True,
-                 help="Frame rate: cue times sit on its frames; gaps and --start-offset frames count in it."),
+    click.option("--fps", type=FrameRate(), default="25", show_default=True, is_eager=True,
+                 help="Frame rate (1–120): cue times sit on its frames and gaps count in them; 29.97, 23.976 "
+                      "and 59.94 are the NTSC rates 30000/1001, 24000/1001, 60000/1001."),
     click.option("--max-chars", type=click.IntRange(10, 200), default=42, show_default=True,
                  help="Characters per subtitle line (NFC)."),
     click.option("--max-lines", type=click.IntRange(1, 4), default=2, show_default=True, help="Lines per cue."),
@@ -141,7 +156,8 @@ subtitle_options = _apply(
     click.option("--eol", type=click.Choice(["lf", "crlf"]), default="lf", show_default=True,
                  help="Line endings of subtitle files."),
     click.option("--start-offset", default="00:00:00:00", show_default=True, callback=_check_timecode,
-                 help="HH:MM:SS:FF added to every subtitle time (DaVinci Resolve timelines start at 01:00:00:00)."),
+                 help="HH:MM:SS:FF at --fps added to every subtitle time, clips' too (DaVinci Resolve timelines "
+                      "start at 01:00:00:00); HH:MM:SS;FF is drop-frame (29.97 and 59.94 fps)."),
     click.option("--clip-subtitles/--no-clip-subtitles", default=False, show_default=True,
                  help="Also write a subtitle file beside each clip, timed from the clip's start."),
 )
@@ -258,10 +274,11 @@ def produce(transcripts: tuple[Path, ...], output_dir: Path, quiet: bool, verbos
 
 @cli.command()
 @click.argument("transcript", type=click.Path(path_type=Path))
-@click.option("--srt", "srt_path", type=click.Path(path_type=Path), default=None,
-              help="Also write the estimated subtitles to this SRT file.")
+@click.option("--srt", "srt_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Also write the estimated subtitles to this SRT file, timed by the cue rules as produce does.")
 @config_option
 @text_options
+@rule_options
 def plan(transcript: Path, srt_path: Path | None, **options: Any) -> None:
     """Show segments and cues with estimated times, without synthesizing.
 
@@ -289,9 +306,13 @@ def plan(transcript: Path, srt_path: Path | None, **options: Any) -> None:
     click.echo(f"{len(timed)} segments, {n_cues} cues, about {total:.1f} s at {settings.rate} syllables/s (estimated)")
     if srt_path is not None:
         from broadcast.delivery.folder import write_text_atomic
+        from broadcast.subtitles import timing
 
+        # the estimate ends at the last syllable; the pause a bulletin ends with leaves room to read it
+        cues = timing.shown([c for s in timed for c in s.cues], settings.cue_rules(),
+                            total + settings.sentence_pause)
         try:
-            write_text_atomic(srt_path, get("srt").render([c for s in timed for c in s.cues]))
+            write_text_atomic(srt_path, get("srt").render(cues))
         except BroadcastError as exc:
             _fail(str(exc))
 
@@ -301,24 +322,38 @@ def plan(transcript: Path, srt_path: Path | None, **options: Any) -> None:
 @click.option("--all", "show_all", is_flag=True, help="Also list segments whose speech equals the written text.")
 @text_options
 def speech_command(transcript: Path, show_all: bool, **options: Any) -> None:
-    """Show what the voice is given: per segment, written → spoken, then a coverage report.
+    """Show what the voice is given: per segment, written → spoken; then every reading no rule could decide;
+    then a coverage report.
 
-    The report lists every token of the speech text that is not a Vietnamese syllable (digits, leftover
-    acronyms, symbols) and not an allow-listed loanword (assets/loanwords.txt), with counts.
+    Fallbacks are tokens read the least wrong way when no rule decided: acronyms spelled letter by letter,
+    digits read one by one, slash or dot forms that could be a date or a fraction. Check them; put the right
+    reading in a --lexicon file. Coverage lists every token of the speech text that is not a Vietnamese syllable
+    (digits, leftover acronyms, symbols) and not an allow-listed loanword (assets/loanwords.txt), with counts: a
+    syllable can still be the wrong word, so coverage is not correctness.
     """
     from broadcast.pipeline import plan as make_plan
-    from broadcast.speech import coverage
+    from broadcast.speech import coverage, fallbacks, speak_segments
 
     settings = settings_from(options)
     try:
         segments = make_plan(transcript, settings)
     except BroadcastError as exc:
         _fail(str(exc))
+    found: list[tuple[int, fallbacks.Fallback]] = []
     for seg in segments:
         if show_all or seg.speech != seg.text:
             click.echo(f"[{seg.index:03d}] {seg.text}\n   → {seg.speech}")
+        with fallbacks.collect() as notes:
+            speak_segments([seg], lexicon=settings.lexicon)
+        found += [(seg.index, n) for n in notes]
+    if found:
+        click.echo(f"fallbacks: {len(found)} readings no rule could decide; check them (a --lexicon file fixes them):")
+        for index, n in found:
+            click.echo(f"  [{index:03d}] {n.kind:25}  {n.written} → {n.spoken}")
+    else:
+        click.echo("fallbacks: none (every number, date and abbreviation was read by a rule)")
     report = coverage.measure(c.speech for s in segments for c in s.cues)
-    click.echo(f"coverage: {report.summary()}")
+    click.echo(f"coverage: {report.summary()} (syllables the voice can say, not proof they are the right words)")
     for token, count in report.unspoken.most_common():
         click.echo(f"  {count:4d}  {token}")
 
@@ -334,12 +369,14 @@ def speech_command(transcript: Path, show_all: bool, **options: Any) -> None:
               help="Fewest frames between cues.")
 @click.option("--chain-frames", type=click.IntRange(0, 100), default=12, show_default=True,
               help="Gaps of this many frames or fewer must be closed to --min-gap-frames.")
+@click.option("--strict", is_flag=True, help="Count warnings (a break inside a word) as violations.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary of each file.")
-def lint(files: tuple[Path, ...], quiet: bool, **options: Any) -> None:
+def lint(files: tuple[Path, ...], strict: bool, quiet: bool, **options: Any) -> None:
     """Check subtitle FILES (.srt or .vtt, ours or anyone's) against broadcast cue rules.
 
-    Prints every violation as FILE:CUE: TIME: RULE: detail, then a summary per file; exits 1 when there
-    is any violation or a file cannot be read.
+    Prints every violation as FILE:CUE: TIME: RULE: detail (warnings: a break inside a word), then a
+    summary per file; exits 1 when there is any violation (with --strict, any warning), when a file holds
+    no cues, or when a file cannot be read.
     """
     from broadcast.subtitles.lint import lint as run
     from broadcast.subtitles.rules import CueRules
@@ -348,7 +385,7 @@ def lint(files: tuple[Path, ...], quiet: bool, **options: Any) -> None:
     bad = False
     for path in files:
         try:
-            report = run(path, rules)
+            report = run(path, rules, strict)
         except BroadcastError as exc:
             click.echo(f"broadcast: error: {exc}", err=True)
             bad = True
@@ -356,7 +393,7 @@ def lint(files: tuple[Path, ...], quiet: bool, **options: Any) -> None:
         lines = report.lines()
         for line in lines[-1:] if quiet else lines:
             click.echo(line)
-        bad = bad or bool(report.violations)
+        bad = bad or bool(report.errors)
     if bad:
         sys.exit(1)
 

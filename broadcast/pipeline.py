@@ -10,6 +10,7 @@ import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
@@ -19,7 +20,7 @@ from broadcast.delivery import manifest
 from broadcast.delivery.folder import StagedFolder
 from broadcast.errors import BroadcastError
 from broadcast.subtitles import timing, writers
-from broadcast.subtitles.rules import DEFAULT_FPS, CueRules, parse_timecode
+from broadcast.subtitles.rules import DEFAULT_FPS, CueRules, frame_rate, parse_timecode
 from broadcast.text import segmenter, transcript
 from broadcast.voice import engines, synthesis
 from broadcast.voice.base import Engine, SpeechAudio
@@ -52,7 +53,7 @@ class Settings:
     bit_depth: int = 24  # WAV; MP3 is encoded from a 24-bit master
     # subtitles
     subtitles: tuple[str, ...] = ("srt", "vtt")
-    fps: float = DEFAULT_FPS
+    fps: Fraction = DEFAULT_FPS
     max_chars: int = CueRules.max_chars
     max_lines: int = CueRules.max_lines
     target_cps: float = CueRules.target_cps
@@ -71,11 +72,11 @@ class Settings:
 
     def writer_options(self) -> writers.WriterOptions:
         try:
-            offset = parse_timecode(self.start_offset, self.fps)
+            offset = float(parse_timecode(self.start_offset, self.fps))
         except ValueError as exc:
             raise BroadcastError(f"--start-offset: {exc}") from None
         return writers.WriterOptions(bom=self.srt_bom, eol=self.eol, start_offset=offset,  # type: ignore[arg-type]
-                                     fps=self.fps)
+                                     fps=frame_rate(self.fps))
 
 
 @dataclass
@@ -228,18 +229,16 @@ def fallback_record(log: synthesis.SynthesisLog | None) -> dict | None:
 def write_subtitles(
     stage: Path, stem: str, programme: timeline.Programme, settings: Settings, clip_names: list[str]
 ) -> None:
-    """The bulletin's subtitle files; with clip_subtitles also one beside each clip, timed from the clip's start."""
+    """The bulletin's subtitle files; with clip_subtitles also one beside each clip, timed from the clip's start
+    by the same rules (on the frame grid from there, none past the clip's end) and with the same start offset."""
     options = settings.writer_options()
+    rules = settings.cue_rules()
+    clips = [timing.clip_cues(seg, rules) for seg in programme.segments] if settings.clip_subtitles else []
     for name in settings.subtitles:
         writer = writers.get(name)
         (stage / (stem + writer.extension)).write_text(writer.render(programme.cues, options), encoding="utf-8",
                                                        newline="")
-        if not settings.clip_subtitles:
-            continue
-        for seg, clip in zip(programme.segments, clip_names):
-            length = seg.end - seg.start
-            cues = [replace(c, start=max(0.0, c.start - seg.start), end=min(length, c.end - seg.start))
-                    for c in seg.cues]
+        for cues, clip in zip(clips, clip_names):
             (stage / clip).with_suffix(writer.extension).write_text(writer.render(cues, options),
                                                                      encoding="utf-8", newline="")
 

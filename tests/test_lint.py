@@ -161,3 +161,44 @@ def test_unreadable_files_are_one_line_errors(tmp_path, content, message):
 def test_missing_file(tmp_path):
     result = run(tmp_path / "nope.srt")
     assert result.exit_code == 1 and "cannot read" in result.output
+
+
+# ---------------------------------------------------------------- breaks inside words, strict, empty files
+
+
+def test_a_break_inside_a_word_is_a_warning_and_strict_makes_it_an_error(tmp_path):
+    path = write(tmp_path, "w.srt", srt_of([
+        ("00:00:01,000", "00:00:04,000", "Công tác xây\ndựng Đảng được triển khai rất nhanh và"),  # in "xây dựng"
+        ("00:00:04,080", "00:00:07,000", "đồng bộ, xây dựng lực"),
+        ("00:00:07,080", "00:00:10,000", "lượng vững mạnh."),  # cue break in "lực lượng"
+    ]))
+    result = run(path)
+    assert result.exit_code == 0, result.output
+    out = result.output.splitlines()
+    assert out[0] == f"{path}:1: 00:00:01,000: warning: word-break: line break inside a word: tác xây | dựng Đảng"
+    assert out[1].startswith(f"{path}:2: 00:00:04,080: warning: word-break: cue 3 goes on inside a word: ")
+    assert "0 violations, 2 warnings (word-break 2)" in out[-1]
+    strict = run("--strict", path)
+    assert strict.exit_code == 1 and "2 violations (word-break 2)" in strict.output
+    assert ": warning:" not in strict.output
+
+
+def test_breaks_between_words_and_sentences_are_not_warned(tmp_path):
+    path = write(tmp_path, "ok.srt", srt_of([
+        ("00:00:01,000", "00:00:04,000", "Công tác xây dựng Đảng,\nxây dựng lực lượng vững mạnh"),
+        ("00:00:04,080", "00:00:07,000", "được triển khai đồng bộ"),
+        ("00:00:07,080", "00:00:10,000", "Thanh Hóa có nhiều mô hình."),
+    ]))
+    assert rules_of(path) == set()
+
+
+def test_an_empty_file_is_an_error_not_100_percent(tmp_path):
+    for name, text in (("e.srt", ""), ("e.vtt", "WEBVTT\n")):
+        result = run(write(tmp_path, name, text))
+        assert result.exit_code == 1
+        assert "0 cues, 1 violations (no-cues 1)" in result.output and "%" not in result.output
+
+
+def test_the_bottom_line_preference_is_measured(tmp_path):
+    path = write(tmp_path, "b.srt", GOOD + "\n3\n00:00:07,080 --> 00:00:10,000\nDòng trên dài hơn dòng dưới,\nngắn.\n")
+    assert "bottom line the longer in 1 of 2 two-line cues" in run(path).output

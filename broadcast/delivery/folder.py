@@ -160,11 +160,15 @@ class _FolderLock:
 
 
 def write_text_atomic(path: Path, text: str) -> None:
-    """Write a text file under a temporary name and rename it into place."""
+    """Write a text file under a temporary name and rename it into place; its mode is what the umask gives
+    a new file (0644 usually), like every other file broadcast writes, not mkstemp's 0600."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
         try:
+            umask = os.umask(0o022)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
                 out.write(text)
             os.replace(tmp, path)

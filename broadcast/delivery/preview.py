@@ -29,6 +29,8 @@ vertical-align:top;text-align:left}th{background:#f4f4f2}
 .seek{font-family:ui-monospace,monospace;white-space:nowrap;cursor:pointer;color:#1a56a0;text-decoration:underline;
 background:none;border:0;padding:0;font-size:inherit}tr.playing{background:#fff4d6}.kind{color:#777}
 .cues{color:#555;font-size:.9em;margin:.2rem 0 0;padding-left:1.2rem}
+.cue{display:inline-block;vertical-align:top;text-align:center;background:#111;color:#fff;padding:.1rem .5rem;
+margin:.1rem 0;border-radius:3px}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem}dt{color:#555}dd{margin:0}
 """
 
@@ -133,8 +135,9 @@ def render(manifest: dict[str, Any], *, vtt_text: str, settings: dict[str, Any],
         "</thead><tbody>",
     ]
     for seg in segments:
-        cues = "".join(
-            f'<li><button class="seek" data-start="{c["start"]}">{clock(c["start"])}</button> {escape(c["text"])}</li>'
+        cues = "".join(  # each cue as it will appear: its lines, broken where the subtitle breaks them
+            f'<li><button class="seek" data-start="{c["start"]}">{clock(c["start"])}</button> '
+            f'<span class="cue">{"<br>".join(escape(line) for line in c["lines"])}</span></li>'
             for c in seg["cues"]
         )
         out.append(

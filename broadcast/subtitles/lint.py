@@ -2,6 +2,9 @@
 
 Every violation names the cue (its position in the file, from 1), its in-time and the rule; a summary
 follows. Characters are counted on NFC text with markup (<i>, {\\an8}) removed and entities decoded.
+Hard limits are errors; a break inside a word (the segmenter's word knowledge, broadcast.text.words) is a
+warning, an error with `--strict`. The summary also measures the layout preference the segmenter follows:
+in two-line cues the bottom line the longer.
 """
 
 from __future__ import annotations
@@ -43,12 +46,19 @@ class FileCue:
         return self.chars / self.duration if self.duration > 0 else float("inf")
 
 
+WARNINGS = frozenset({"word-break"})  # rules that are warnings unless --strict
+
+
 @dataclass(frozen=True)
 class Violation:
     cue: int
     time: float
     rule: str
     message: str
+
+    @property
+    def warning(self) -> bool:
+        return self.rule in WARNINGS
 
 
 # ---------------------------------------------------------------- reading
@@ -152,6 +162,8 @@ def check(cues: Sequence[FileCue], rules: CueRules) -> list[Violation]:
     def add(cue: FileCue, rule: str, message: str) -> None:
         out.append(Violation(cue.number, cue.start, rule, message))
 
+    if not cues:
+        out.append(Violation(0, 0.0, "no-cues", "the file holds no cues"))
     for k, cue in enumerate(cues):
         if not cue.lines:
             add(cue, "empty", "no text")
@@ -188,6 +200,41 @@ def check(cues: Sequence[FileCue], rules: CueRules) -> list[Violation]:
     return out
 
 
+_WINDOW = 4  # tokens either side of a break: enough for the longest word looked up
+
+
+def word_breaks(cues: Sequence[FileCue]) -> list[Violation]:
+    """Line breaks inside a cue, and breaks between one cue and the next, that fall inside a word."""
+    from broadcast.text import words
+
+    out: list[Violation] = []
+    for k, cue in enumerate(cues):
+        lines = [line.split() for line in cue.lines]
+        tokens = [t for line in lines for t in line]
+        joined = words.joined_gaps(tokens)
+        at = 0
+        for line in lines[:-1]:
+            at += len(line)
+            if at in joined:
+                out.append(Violation(cue.number, cue.start, "word-break",
+                                     f"line break inside a word: {_around(tokens, at)}"))
+        if k + 1 < len(cues) and tokens:
+            following = [t for line in cues[k + 1].lines for t in line.split()]
+            window = tokens[-_WINDOW:] + following[:_WINDOW]
+            gap = min(len(tokens), _WINDOW)
+            # a capital after a cue break usually starts a sentence: only the dictionary judges, and only
+            # when the next cue opens in lower case
+            starts_anew = following and following[0][:1].isupper()
+            if following and not starts_anew and gap in words.joined_gaps(window, names=False):
+                out.append(Violation(cue.number, cue.start, "word-break",
+                                     f"cue {cues[k + 1].number} goes on inside a word: {_around(window, gap)}"))
+    return out
+
+
+def _around(tokens: Sequence[str], k: int) -> str:
+    return f"{' '.join(tokens[max(0, k - 2):k])} | {' '.join(tokens[k:k + 2])}"
+
+
 # ---------------------------------------------------------------- report
 
 
@@ -199,22 +246,51 @@ class Report:
     violations: list[Violation]
     rules: CueRules
 
+    strict: bool = False
+
     @property
     def within_target(self) -> int:
         return sum(c.cps <= self.rules.target_cps + 1e-9 for c in self.cues if c.duration > 0)
 
+    @property
+    def errors(self) -> list[Violation]:
+        return [v for v in self.violations if self.strict or not v.warning]
+
+    @property
+    def warnings(self) -> list[Violation]:
+        return [v for v in self.violations if v.warning and not self.strict]
+
+    @property
+    def bottom_longer(self) -> tuple[int, int]:
+        """(two-line cues whose bottom line is at least as long as the top, two-line cues)."""
+        pairs = [c.lines for c in self.cues if len(c.lines) == 2]
+        return sum(len(bottom) >= len(top) for top, bottom in pairs), len(pairs)
+
     def lines(self) -> list[str]:
-        out = [f"{self.path}:{v.cue}: {clock(v.time, ',')}: {v.rule}: {v.message}" for v in self.violations]
-        counts = Counter(v.rule for v in self.violations)
+        out = [f"{self.path}:{v.cue}: {clock(v.time, ',')}: "
+               f"{'warning: ' if v in self.warnings else ''}{v.rule}: {v.message}" for v in self.violations]
         n = len(self.cues)
-        share = 100 * self.within_target / n if n else 100.0
-        top = max((c.cps for c in self.cues), default=0.0)
-        detail = f" ({', '.join(f'{rule} {k}' for rule, k in sorted(counts.items()))})" if counts else ""
-        out.append(f"{self.path}: {n} cues, {len(self.violations)} violations{detail}; "
-                   f"{share:.0f}% of cues at ≤ {self.rules.target_cps:g} characters/s (fastest {top:.1f})")
+        summary = f"{self.path}: {n} cues, {_counted(self.errors, 'violations')}"
+        if self.warnings:
+            summary += f", {_counted(self.warnings, 'warnings')}"
+        if n:
+            top = max(c.cps for c in self.cues)
+            summary += (f"; {100 * self.within_target / n:.0f}% of cues at ≤ {self.rules.target_cps:g} "
+                        f"characters/s (fastest {top:.1f})")
+            longer, pairs = self.bottom_longer
+            if pairs:
+                summary += f"; bottom line the longer in {longer} of {pairs} two-line cues"
+        out.append(summary)
         return out
 
 
-def lint(path: Path, rules: CueRules) -> Report:
+def _counted(violations: Sequence[Violation], noun: str) -> str:
+    counts = Counter(v.rule for v in violations)
+    detail = f" ({', '.join(f'{rule} {k}' for rule, k in sorted(counts.items()))})" if counts else ""
+    return f"{len(violations)} {noun}{detail}"
+
+
+def lint(path: Path, rules: CueRules, strict: bool = False) -> Report:
     cues, problems = read(path)
-    return Report(path, cues, sorted(problems + check(cues, rules), key=lambda v: (v.cue, v.rule)), rules)
+    found = problems + check(cues, rules) + word_breaks(cues)
+    return Report(path, cues, sorted(found, key=lambda v: (v.cue, v.rule)), rules, strict)
