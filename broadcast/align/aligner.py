@@ -36,7 +36,7 @@ SLACK_SECONDS = 10.0  # recording beyond the window's expected length, for pause
 BAND_SECONDS = 12.0  # half-width of the warp's band
 STEP = 2  # the warp works on 20 ms frames (pairs of 10 ms frames averaged): a quarter of the work, and the
 # edges come from the pauses at 10 ms anyway
-INSERTION_SHARE = 1.1  # insertion cost, in units of the median distance between unrelated frames
+INSERTION_SHARE = 0.95
 BEYOND_SHARE = 0.8  # cost of recording past the window's text: about what a matching frame costs, so the text
 # is not stretched over the next sentences' speech to avoid it
 SKIP_SHARE = 15.0  # skip cost, in the same units
@@ -44,9 +44,16 @@ SETTLE_SECONDS = 10.0  # the last this much of a window's text is left for the n
 DITHER_DB = -60.0  # noise under the synthetic voice, so its pauses look like a recording's
 ESPEAK_SOUNDING_PACE = 1.1  # eSpeak at rate r sounds r × this syllables per second of sound
 MIN_RATE, MAX_RATE = 1.5, 8.0
-LOW_CONFIDENCE = 0.5
+LOW_CONFIDENCE = 0.6
+# `match` (a sentence's warp cost over the cost with its text reversed) measured 0.79–0.93 for sentences read
+# as written and 0.93–1.0 for other speech; a whole recording whose median is over MISMATCH_MEDIAN is not a
+# reading of the text
+MATCH_GOOD, MATCH_BAD = 0.92, 0.97
+MISMATCH_MEDIAN = 0.93
+MISMATCH_SHARE = 0.5  # or whose sentences are this often missing or doubtful
+EDGE_TEXT = 0.3  # s of a sentence's text at either end checked for sound pinned on it
 STALL_SECONDS = 0.6  # this much sounding recording on under 50 ms of text is speech the text lacks
-UNTRANSCRIBED_SECONDS = 1.0  # sound between sentences worth reporting
+UNTRANSCRIBED_SECONDS = 0.5  # sound between sentences worth reporting
 LONG_PAUSE_SECONDS = 5.0
 
 
@@ -262,6 +269,7 @@ def align(
         if progress:
             progress(first, len(sentences))
     timings = _confidence([r for r in results if r is not None], signal)
+    _check_reading(timings)
     alignment = Alignment(timings, signal.duration, rate)
     alignment.untranscribed = _untranscribed(timings, quiet, signal.duration)
     return alignment
@@ -340,8 +348,10 @@ def _align_window(signal: Analysis | InMemory, window: _Window, anchor: int, row
             placed.append(_Placed(None, None, [], None, False, False, s.seconds, 0.0, 1.0, at))
             continue
         start, end, start_pause, end_pause = edges[k]
+        text = (window.starts[k] // HOP, (window.starts[k] + len(s.samples)) // HOP)
+        start, end = _trim_edges(start, end, columns, anchor, text, quiet, all_pauses, pause_starts)
+        stall = max((h[2] for h in _holds(columns, anchor, start, end, quiet)), default=0.0)
         parts = _parts(s, window.starts[k], mapper, start, end, all_pauses, pause_starts)
-        stall = _stall(columns, anchor, start, end, quiet)
         match = _match(rec, syn, anchor, start, end, window.starts[k], len(s.samples))
         next_anchor = int(round(end / FRAME))
         placed.append(_Placed(start, end, parts, guesses[k], start_pause, end_pause, s.seconds, stall, match,
@@ -403,23 +413,57 @@ def _parts(s: SpokenSentence, offset: int, mapper: _Mapper, start: float, end: f
     return spans
 
 
-def _stall(columns: np.ndarray, anchor: int, start: float, end: float, quiet: np.ndarray) -> float:
-    """The longest sounding stretch of the sentence that the warp held on under 50 ms of its text."""
+def _holds(columns: np.ndarray, anchor: int, start: float, end: float, quiet: np.ndarray) -> list[tuple[int, int, float]]:
+    """Stretches of the sentence (recording frames [a, b)) that the warp held on under 50 ms of its text, with
+    how much of each is sounding (s): sound the text does not account for, when long."""
     a = max(0, int(start / FRAME) - anchor)
     b = min(len(columns), int(end / FRAME) - anchor)
+    out: list[tuple[int, int, float]] = []
     if b - a < 2:
-        return 0.0
+        return out
     cols = columns[a:b]
     sounding = ~quiet[anchor + a : anchor + b]
     hold = 5  # frames of text
-    longest = 0
-    i = 0
-    n = len(cols)
+    i, n = 0, len(cols)
     while i < n:
-        j = int(np.searchsorted(cols, cols[i] + hold, side="left"))  # first row past the hold
-        longest = max(longest, int(np.count_nonzero(sounding[i:j])))
-        i = max(j, i + 1)
-    return longest * FRAME
+        j = max(i + 1, int(np.searchsorted(cols, cols[i] + hold, side="left")))  # first row past the hold
+        out.append((anchor + a + i, anchor + a + j, float(np.count_nonzero(sounding[i:j])) * FRAME))
+        i = j
+    return out
+
+
+def _trim_edges(start: float, end: float, columns: np.ndarray, anchor: int, text: tuple[int, int],
+                quiet: np.ndarray, all_pauses: list[refine.Pause], pause_starts: list[float]) -> tuple[float, float]:
+    """A sentence without sound the warp pinned on its first or last syllables (a jingle before or after it,
+    an ad-lib): when the recording spends much longer sounding on the first (last) EDGE_TEXT of the text than
+    that takes to say, the edge moves to the pause nearest where it should be."""
+    edge_text = int(EDGE_TEXT / FRAME)
+    first, last = text
+
+    def sounding(a: int, b: int) -> float:
+        return float(np.count_nonzero(~quiet[max(0, a) : max(0, b)])) * FRAME
+
+    rows_lo, rows_hi = int(start / FRAME) - anchor, int(end / FRAME) - anchor
+    if rows_hi - rows_lo < 2 * edge_text:
+        return start, end
+    cols = columns[max(0, rows_lo) : rows_hi]
+    head = int(np.searchsorted(cols, first + edge_text, side="left"))  # rows on the first EDGE_TEXT
+    tail = int(np.searchsorted(cols, last - edge_text, side="left"))  # the first row on the last EDGE_TEXT
+    if sounding(anchor + rows_lo, anchor + rows_lo + head) > EDGE_TEXT + STALL_SECONDS:
+        t = (anchor + rows_lo + head) * FRAME - EDGE_TEXT
+        pause = refine.choose(_near(all_pauses, pause_starts, t), t, t)
+        start = max(start, pause.end if pause is not None and pause.end < end else t)
+    if sounding(anchor + rows_lo + tail, anchor + rows_hi) > EDGE_TEXT + STALL_SECONDS:
+        t = (anchor + rows_lo + tail) * FRAME + EDGE_TEXT
+        pause = refine.choose(_near(all_pauses, pause_starts, t), t, t)
+        end = min(end, pause.start if pause is not None and pause.start > start else t)
+    return start, end
+
+
+def _near(all_pauses: list[refine.Pause], pause_starts: list[float], t: float) -> list[refine.Pause]:
+    i = bisect.bisect_left(pause_starts, t - 30.0)
+    return [p for p in all_pauses[i : bisect.bisect_right(pause_starts, t + refine.SEARCH)]
+            if p.end > t - refine.SEARCH and p.length >= refine.MIN_PAUSE]
 
 
 def _match(rec: np.ndarray, syn: np.ndarray, anchor: int, start: float, end: float, syn_start: int,
@@ -457,7 +501,7 @@ def _confidence(placed: list[_Placed], signal: Analysis | InMemory) -> list[Timi
                        f"lasts {length:.1f} s in the recording, about {expected:.1f} s expected"))
         checks.append((_ramp(p.stall, STALL_SECONDS, 2 * STALL_SECONDS),
                        f"{p.stall:.1f} s of speech here that the text does not account for"))
-        checks.append((_ramp(p.match, 0.94, 1.0), "the voice here does not follow the text"))
+        checks.append((_ramp(p.match, MATCH_GOOD, MATCH_BAD), "the voice here does not follow the text"))
         pause_score = {2: 1.0, 1: 0.75, 0: 0.45}[int(p.start_pause) + int(p.end_pause)]
         where = "start or end" if not (p.start_pause or p.end_pause) else ("start" if not p.start_pause else "end")
         checks.append((pause_score, f"no pause at its {where}: the edge is a guess"))
@@ -468,6 +512,19 @@ def _confidence(placed: list[_Placed], signal: Analysis | InMemory) -> list[Timi
                     "pauses": int(p.start_pause) + int(p.end_pause)}
         out.append(Timing(p.start, p.end, tuple(p.parts), round(confidence, 3), reason, measures))
     return out
+
+
+def _check_reading(timings: list[Timing]) -> None:
+    """Refuse a recording that is not a reading of the text (the wrong file): most sentences missing or
+    doubtful, or the voice following the text no better than it would other words."""
+    found = [t for t in timings if t.found]
+    doubtful = sum(t.low for t in timings)
+    median = float(np.median([t.measures["match"] for t in found])) if found else 1.0
+    if not found or (len(timings) >= 3 and doubtful / len(timings) >= MISMATCH_SHARE):
+        raise AlignError(f"{doubtful} of {len(timings)} sentences are missing from the recording or doubtful")
+    if len(found) >= 3 and median > MISMATCH_MEDIAN:
+        raise AlignError(f"the voice does not follow the text (match {median:.2f}, a reading of it measures "
+                         f"under {MISMATCH_MEDIAN:g})")
 
 
 def _ramp(value: float, good: float, bad: float) -> float:
