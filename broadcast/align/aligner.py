@@ -231,8 +231,7 @@ def align(
     if not np.any(~quiet):
         raise AlignError("the recording is silent")
     rate = rate or estimate_rate(signal, sentences, quiet)
-    all_pauses = refine.pauses(quiet, min_length=refine.MIN_CUE_PAUSE)  # sentence edges take the longer ones
-    pause_starts = [p.start for p in all_pauses]
+    pauses = _Pauses(refine.pauses(quiet, min_length=refine.MIN_CUE_PAUSE), n_frames * FRAME)
     voice = speaker([list(p) for p in sentences], rate)
     pending: list[SpokenSentence] = []
     next_sentence = 0  # the first sentence not yet synthesized
@@ -257,7 +256,7 @@ def align(
             rows = n_frames - anchor
         else:
             rows = min(n_frames - anchor, int(syn_frames * 1.3 + SLACK_SECONDS / FRAME))
-        placed = _align_window(signal, window, anchor, rows, all_pauses, pause_starts, quiet, final)
+        placed = _align_window(signal, window, anchor, rows, pauses, quiet, final)
         accepted = placed if final else _accept(placed, window)
         for k, p in enumerate(accepted):
             results[first + k] = p
@@ -308,7 +307,7 @@ def _accept(placed: list[_Placed], window: _Window) -> list[_Placed]:
 
 
 def _align_window(signal: Analysis | InMemory, window: _Window, anchor: int, rows: int,
-                  all_pauses: list[refine.Pause], pause_starts: list[float], quiet: np.ndarray,
+                  pauses: "_Pauses", quiet: np.ndarray,
                   final: bool) -> list[_Placed]:
     rec_samples = signal.read(anchor * HOP, (anchor + rows) * HOP + features.WINDOW)
     rec = _coarse(features.normalise(features.describe(rec_samples)[:rows]))
@@ -341,7 +340,7 @@ def _align_window(signal: Analysis | InMemory, window: _Window, anchor: int, row
         assert g is not None
         before = guesses[found[n - 1]][1] if n > 0 else None  # type: ignore[index]
         after = guesses[found[n + 1]][0] if n + 1 < len(found) else None  # type: ignore[index]
-        edges[k] = _refine_edges(g, before, after, all_pauses, pause_starts)
+        edges[k] = _refine_edges(g, before, after, pauses)
     for k, s in enumerate(window.spoken):
         if k not in edges:
             at = mapper.start(bounds[k + 1] * STEP) if k + 1 < len(bounds) else anchor + rows
@@ -349,9 +348,9 @@ def _align_window(signal: Analysis | InMemory, window: _Window, anchor: int, row
             continue
         start, end, start_pause, end_pause = edges[k]
         text = (window.starts[k] // HOP, (window.starts[k] + len(s.samples)) // HOP)
-        start, end = _trim_edges(start, end, columns, anchor, text, quiet, all_pauses, pause_starts)
+        start, end = _trim_edges(start, end, columns, anchor, text, quiet, pauses)
         stall = max((h[2] for h in _holds(columns, anchor, start, end, quiet)), default=0.0)
-        parts = _parts(s, window.starts[k], mapper, start, end, all_pauses, pause_starts)
+        parts = _parts(s, window.starts[k], mapper, start, end, pauses)
         match = _match(rec, syn, anchor, start, end, window.starts[k], len(s.samples))
         next_anchor = int(round(end / FRAME))
         placed.append(_Placed(start, end, parts, guesses[k], start_pause, end_pause, s.seconds, stall, match,
@@ -366,17 +365,12 @@ def _coarse(frames: np.ndarray) -> np.ndarray:
 
 
 def _refine_edges(guess: tuple[float, float], before: float | None, after: float | None,
-                  all_pauses: list[refine.Pause], pause_starts: list[float]) -> tuple[float, float, bool, bool]:
+                  pauses: "_Pauses") -> tuple[float, float, bool, bool]:
     """A sentence's start and end moved to the pauses that hold them (the warp's guess where none is near)."""
     g_start, g_end = guess
 
-    def near(lo: float, hi: float) -> list[refine.Pause]:
-        i = bisect.bisect_left(pause_starts, lo - 30.0)  # a pause is rarely longer than 30 s
-        return [p for p in all_pauses[i : bisect.bisect_right(pause_starts, hi + refine.SEARCH)]
-                if p.end > lo - refine.SEARCH and (p.length >= refine.MIN_PAUSE or p.start == 0.0)]
-
-    lead = refine.choose(near(g_start - 1, g_start + 1), before if before is not None else g_start, g_start)
-    tail = refine.choose(near(g_end - 1, g_end + 1), g_end, after if after is not None else g_end)
+    lead = refine.choose(pauses.near(g_start - 1, g_start + 1), before if before is not None else g_start, g_start)
+    tail = refine.choose(pauses.near(g_end - 1, g_end + 1), g_end, after if after is not None else g_end)
     start = lead.end if lead is not None else g_start
     end = tail.start if tail is not None else g_end
     if end <= start:  # the pauses chosen cross: keep the warp's guess
@@ -386,7 +380,7 @@ def _refine_edges(guess: tuple[float, float], before: float | None, after: float
 
 
 def _parts(s: SpokenSentence, offset: int, mapper: _Mapper, start: float, end: float,
-           all_pauses: list[refine.Pause], pause_starts: list[float]) -> list[tuple[float, float]]:
+           pauses: "_Pauses") -> list[tuple[float, float]]:
     """Each cue's span: the warp's guess for its inner boundaries, moved to a short pause when one is near."""
     if len(s.parts) == 1:
         return [(start, end)]
@@ -395,9 +389,8 @@ def _parts(s: SpokenSentence, offset: int, mapper: _Mapper, start: float, end: f
         end_k = mapper.end((offset + b) // HOP) * FRAME
         start_next = mapper.start((offset + c) // HOP) * FRAME
         lo, hi = min(end_k, start_next), max(end_k, start_next)
-        i = bisect.bisect_left(pause_starts, lo - 5.0)
-        candidates = all_pauses[i : bisect.bisect_right(pause_starts, hi + refine.CUE_SEARCH)]
-        pause = refine.choose(candidates, end_k, start_next, refine.CUE_SEARCH)
+        pause = refine.choose(pauses.near(lo, hi, refine.CUE_SEARCH, short=True), end_k, start_next,
+                              refine.CUE_SEARCH)
         if pause is not None and start < pause.start and pause.end < end:
             cuts.append((pause.start, pause.end))
         else:
@@ -433,7 +426,7 @@ def _holds(columns: np.ndarray, anchor: int, start: float, end: float, quiet: np
 
 
 def _trim_edges(start: float, end: float, columns: np.ndarray, anchor: int, text: tuple[int, int],
-                quiet: np.ndarray, all_pauses: list[refine.Pause], pause_starts: list[float]) -> tuple[float, float]:
+                quiet: np.ndarray, pauses: "_Pauses") -> tuple[float, float]:
     """A sentence without sound the warp pinned on its first or last syllables (a jingle before or after it,
     an ad-lib): when the recording spends much longer sounding on the first (last) EDGE_TEXT of the text than
     that takes to say, the edge moves to the pause nearest where it should be."""
@@ -451,19 +444,30 @@ def _trim_edges(start: float, end: float, columns: np.ndarray, anchor: int, text
     tail = int(np.searchsorted(cols, last - edge_text, side="left"))  # the first row on the last EDGE_TEXT
     if sounding(anchor + rows_lo, anchor + rows_lo + head) > EDGE_TEXT + STALL_SECONDS:
         t = (anchor + rows_lo + head) * FRAME - EDGE_TEXT
-        pause = refine.choose(_near(all_pauses, pause_starts, t), t, t)
+        pause = refine.choose(pauses.near(t, t), t, t)
         start = max(start, pause.end if pause is not None and pause.end < end else t)
     if sounding(anchor + rows_lo + tail, anchor + rows_hi) > EDGE_TEXT + STALL_SECONDS:
         t = (anchor + rows_lo + tail) * FRAME + EDGE_TEXT
-        pause = refine.choose(_near(all_pauses, pause_starts, t), t, t)
+        pause = refine.choose(pauses.near(t, t), t, t)
         end = min(end, pause.start if pause is not None and pause.start > start else t)
     return start, end
 
 
-def _near(all_pauses: list[refine.Pause], pause_starts: list[float], t: float) -> list[refine.Pause]:
-    i = bisect.bisect_left(pause_starts, t - 30.0)
-    return [p for p in all_pauses[i : bisect.bisect_right(pause_starts, t + refine.SEARCH)]
-            if p.end > t - refine.SEARCH and p.length >= refine.MIN_PAUSE]
+class _Pauses:
+    """The recording's pauses, looked up by time."""
+
+    def __init__(self, pauses: list[refine.Pause], duration: float) -> None:
+        self.items = pauses
+        self.starts = [p.start for p in pauses]
+        self.duration = duration
+
+    def near(self, lo: float, hi: float, search: float = refine.SEARCH, short: bool = False) -> list[refine.Pause]:
+        """Pauses within `search` of [lo, hi] that can hold a sentence edge (long enough, or the recording's own
+        start or end); with `short` also those that can hold a cue boundary."""
+        i = bisect.bisect_left(self.starts, lo - 30.0)  # a pause is rarely longer than 30 s
+        return [p for p in self.items[i : bisect.bisect_right(self.starts, hi + search)]
+                if p.end > lo - search and (short or p.length >= refine.MIN_PAUSE
+                                            or refine.at_edge(p, self.duration))]
 
 
 def _match(rec: np.ndarray, syn: np.ndarray, anchor: int, start: float, end: float, syn_start: int,

@@ -24,7 +24,7 @@ MIN_MARGIN_DB = 6.0
 MAX_MARGIN_DB = 15.0
 MARGIN_SHARE = 0.3  # of the speech-to-floor range
 SEARCH = 0.6  # s: how far from the DTW's guess a pause is looked for
-CUE_SEARCH = 0.25  # s: the same for a cue boundary inside a sentence
+CUE_SEARCH = 0.05  # s: the same for a cue boundary inside a sentence (stop closures lie near any guess)
 MIN_CUE_PAUSE = 0.06
 
 
@@ -65,14 +65,23 @@ def quiet(energy: np.ndarray) -> np.ndarray:
 
 
 def pauses(quiet_mask: np.ndarray, offset: int = 0, min_length: float = MIN_PAUSE) -> list[Pause]:
-    """Quiet runs of at least `min_length` (a run touching either end of the mask counts whatever its length:
-    the recording's own start and end are pauses)."""
+    """Quiet runs of at least `min_length`. The recording's own start and end are pauses whatever their length
+    (of none, when the sound starts at the first sample)."""
     shortest = int(round(min_length / FRAME))
+    n = len(quiet_mask)
     out = []
     for a, b in _runs(quiet_mask):
-        if b - a >= shortest or a == 0 or b == len(quiet_mask):
+        if b - a >= shortest or a == 0 or b == n:
             out.append(Pause((offset + a) * FRAME, (offset + b) * FRAME))
+    if not out or out[0].start > offset * FRAME:
+        out.insert(0, Pause(offset * FRAME, offset * FRAME))
+    if out[-1].end < (offset + n) * FRAME:
+        out.append(Pause((offset + n) * FRAME, (offset + n) * FRAME))
     return out
+
+
+def at_edge(pause: Pause, duration: float) -> bool:
+    return pause.start <= 0.0 or pause.end >= duration - 1e-9
 
 
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
