@@ -114,7 +114,9 @@ def espeak_utterances(texts: list[str], voice: str, rate: float) -> list[Utteran
     for k, text in enumerate(texts):
         audio = engine.synthesize([speech.to_speech(text)])
         samples = resample(np.frombuffer(audio.pcm, "<i2").astype(np.float32) / 32768, audio.sample_rate)
-        out.append(Utterance(f"espeak-{voice}-{k}", text, samples, speech_span(samples)))
+        # the truth is eSpeak's own measure of its sound (the noise floor rule needs a noise floor)
+        (first, last), ratio = audio.part_spans[0], RATE / audio.sample_rate
+        out.append(Utterance(f"espeak-{voice}-{k}", text, samples, (int(first * ratio), int(last * ratio))))
     return out
 
 
