@@ -381,6 +381,9 @@ def align(path: Path, recording: Path, out_dir: Path, settings: Settings, progre
         [{"confidence": t.confidence, **({"doubt": t.reason} if t.reason else {})} for t in kept],
     )
     warnings = [f"sentence {i}: {why}" for i, why in doubtful]
+    if len(doubtful) >= max(2, len(segments) // 4):
+        warnings.insert(0, f"{len(doubtful)} of {len(segments)} sentences are missing or doubtful: is {recording.name} "
+                           f"a reading of {path.name}?")
     warnings += [f"{_clock(s.start)}–{_clock(s.end)}: {s.what}" + (" (music, or speech the transcript lacks)"
                  if s.what.startswith("sound") else "") for s in alignment.untranscribed]
     return Result(path, done.folder, programme, done.files, time.perf_counter() - started, done.loudness,
