@@ -182,3 +182,9 @@ def test_what_is_not_a_recording_gets_one_line(tmp_path, plain):
             probe(path)
         result = run(text, path, "-o", tmp_path / "out")
         assert result.exit_code == 1 and words in result.output and "Traceback" not in result.output
+
+
+def test_preview_says_the_audio_is_the_recording(aligned):
+    _, folder, _ = aligned
+    page = (folder / "preview.html").read_text(encoding="utf-8")
+    assert "recording" in page and "12 of 12 sentences found" in page and "syllables/s" not in page

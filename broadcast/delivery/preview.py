@@ -80,9 +80,19 @@ def _settings_rows(manifest: dict[str, Any], settings: dict[str, Any]) -> list[t
     rows = [
         ("engine", f"{manifest['engine']} {manifest.get('engine_version', '')}".strip()),
         ("voice", manifest["voice"]),
-        ("rate", f"{settings.get('rate')} syllables/s"),
-        ("pauses", f"{settings.get('sentence_pause')} s between sentences, "
-                   f"{settings.get('paragraph_pause')} s between paragraphs"),
+    ]
+    if "alignment" in manifest:  # a recording: its pace and pauses are the reader's
+        found = len(manifest["segments"])
+        missing = manifest["alignment"]["missing"]
+        rows.append(("alignment", f"{found} of {found + len(missing)} sentences found; "
+                                  f"{len(manifest['alignment']['low_confidence'])} doubtful"))
+    else:
+        rows += [
+            ("rate", f"{settings.get('rate')} syllables/s"),
+            ("pauses", f"{settings.get('sentence_pause')} s between sentences, "
+                       f"{settings.get('paragraph_pause')} s between paragraphs"),
+        ]
+    rows += [
         ("audio", f"{settings.get('audio_format')}, {manifest.get('sample_rate')} Hz, "
                   + (f"{manifest['bit_depth']}-bit" if manifest.get("bit_depth") else f"{manifest.get('bitrate')}")),
     ]
