@@ -148,7 +148,7 @@ def spoken(pcm: bytes, sample_rate: int, part_spans: Sequence[tuple[int, int]]) 
 
 
 def syllables(parts: Sequence[str]) -> int:
-    from broadcast.text.segmenter import count_syllables
+    from broadcast.speech.estimate import count_syllables
 
     return sum(count_syllables(p) for p in parts)
 
