@@ -53,6 +53,7 @@ LOW_CONFIDENCE = 0.6
 MATCH_GOOD, MATCH_BAD = 0.92, 0.97
 MISMATCH_MATCH, MISMATCH_VERSUS = 0.92, 0.97
 MISMATCH_SHARE = 0.5
+RESPLIT_RANGE = (0.7, 1.4)  # a sentence's length over its text's (at the window's pace) outside this is re-split
 EDGE_TEXT = 0.3  # s of a sentence's text at either end checked for sound pinned on it
 STALL_SECONDS = 0.6  # this much sounding recording on under 50 ms of text is speech the text lacks
 UNTRANSCRIBED_SECONDS = 0.5  # sound between sentences worth reporting
@@ -344,6 +345,7 @@ def _align_window(signal: Analysis | InMemory, window: _Window, anchor: int, row
         before = guesses[found[n - 1]][1] if n > 0 else None  # type: ignore[index]
         after = guesses[found[n + 1]][0] if n + 1 < len(found) else None  # type: ignore[index]
         edges[k] = _refine_edges(g, before, after, pauses)
+    _resplit(edges, window, rec, syn, anchor, pauses)
     for k, s in enumerate(window.spoken):
         if k not in edges:
             at = mapper.start(bounds[k + 1] * STEP) if k + 1 < len(bounds) else anchor + rows
@@ -359,6 +361,49 @@ def _align_window(signal: Analysis | InMemory, window: _Window, anchor: int, row
         placed.append(_Placed(start, end, parts, guesses[k], start_pause, end_pause, s.seconds, stall, match,
                               next_anchor, versus))
     return placed
+
+
+def _resplit(edges: dict[int, tuple[float, float, bool, bool]], window: _Window, rec: np.ndarray, syn: np.ndarray,
+             anchor: int, pauses: "_Pauses") -> None:
+    """Second thoughts on boundaries next to a sentence much shorter or longer than its text: the warp can
+    squeeze one sentence to give its neighbour a pause that belongs to the squeezed one (a fast reader, a
+    short sentence last). For such a pair, every pause between them is tried as their boundary, and the one
+    whose two halves each warp onto their own text most cheaply (per frame) wins."""
+    found = sorted(edges)
+    if len(found) < 2:
+        return
+    ratios = {k: (edges[k][1] - edges[k][0]) / window.spoken[k].seconds for k in found}
+    pace = float(np.median(list(ratios.values())))
+
+    def text(k: int) -> np.ndarray:
+        first = window.starts[k] // (HOP * STEP)
+        return syn[first : (window.starts[k] + len(window.spoken[k].samples)) // (HOP * STEP)]
+
+    def cost(k: int, start: float, end: float) -> float:
+        a, b = int(start / FRAME - anchor) // STEP, int(end / FRAME - anchor) // STEP
+        t = text(k)
+        if a < 0 or b > len(rec) or (b - a) * 2 < len(t) or b - a < 3 or len(t) < 3:
+            return float("inf")
+        return dtw.warp(rec[a:b], t, [0], band=len(t), insertion=1e9, skip=1e9).total
+
+    for n in range(len(found) - 1):
+        a, b = found[n], found[n + 1]
+        if all(RESPLIT_RANGE[0] <= ratios[k] / pace <= RESPLIT_RANGE[1] for k in (a, b)):
+            continue
+        start, end = edges[a][0], edges[b][1]
+        options = [p for p in pauses.near(start, end, 0.0) if start + 0.2 < p.start and p.end < end - 0.2]
+        if not options:
+            continue
+
+        def split_cost(p: refine.Pause) -> float:
+            return (cost(a, start, p.start) + cost(b, p.end, end)) / max(1.0, (end - start - p.length) / FRAME)
+
+        best = min(options, key=split_cost)
+        if np.isfinite(split_cost(best)):
+            edges[a] = (edges[a][0], best.start, edges[a][2], True)
+            edges[b] = (best.end, edges[b][1], True, edges[b][3])
+            ratios[a], ratios[b] = ((best.start - start) / window.spoken[a].seconds,
+                                    (end - best.end) / window.spoken[b].seconds)
 
 
 def _coarse(frames: np.ndarray) -> np.ndarray:
