@@ -10,7 +10,8 @@
    to a short pause near its guess when there is one.
 4. A confidence per sentence, from what can be checked: the pauses at its edges, its length against the
    text's, stretches of speech the text does not account for, and how much better its own text explains the
-   stretch than the same text played backwards (a test that cancels voice, channel and noise).
+   stretch than the same text played backwards (a test that cancels voice, channel and noise). A boundary
+   beside a sentence far shorter or longer than its text is decided again among the pauses there.
 
 Memory does not grow with length: one window of features and one of synthetic speech at a time; the whole
 recording is only a list of hop energies (1.4 MB an hour).
@@ -27,7 +28,7 @@ import numpy as np
 
 from broadcast.align import dtw, features, refine
 from broadcast.align.features import FRAME, HOP
-from broadcast.align.recording import Analysis, InMemory, resample
+from broadcast.align.recording import Analysis, InMemory
 from broadcast.errors import BroadcastError
 
 SYNTH_PAUSE = 0.3  # s of silence put between synthetic sentences: where boundaries and insertions sit
@@ -36,10 +37,11 @@ SLACK_SECONDS = 10.0  # recording beyond the window's expected length, for pause
 BAND_SECONDS = 12.0  # half-width of the warp's band
 STEP = 2  # the warp works on 20 ms frames (pairs of 10 ms frames averaged): a quarter of the work, and the
 # edges come from the pauses at 10 ms anyway
-INSERTION_SHARE = 0.95
+INSERTION_SHARE = 0.95  # cost of a recording frame held at a boundary, in units of the median distance between
+# unrelated frames (a matching frame costs about 0.75 of it, a wrong word 0.85)
 BEYOND_SHARE = 0.8  # cost of recording past the window's text: about what a matching frame costs, so the text
 # is not stretched over the next sentences' speech to avoid it
-SKIP_SHARE = 15.0  # skip cost, in the same units
+SKIP_SHARE = 15.0  # cost of leaving a sentence out, in the same units
 SETTLE_SECONDS = 10.0  # the last this much of a window's text is left for the next window to settle
 DITHER_DB = -60.0  # noise under the synthetic voice, so its pauses look like a recording's
 ESPEAK_SOUNDING_PACE = 1.1  # eSpeak at rate r sounds r × this syllables per second of sound
@@ -622,6 +624,3 @@ def _untranscribed(timings: list[Timing], quiet: np.ndarray, duration: float) ->
             out.append(Stretch(a, b, "silence"))
     return out
 
-
-def samples_of(signal_samples: np.ndarray, rate: int) -> InMemory:
-    return InMemory(resample(signal_samples, rate))
