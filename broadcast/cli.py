@@ -406,8 +406,9 @@ def align_command(transcript: Path, recording: Path, output_dir: Path, quiet: bo
     """Time TRANSCRIPT on RECORDING, a newsreader's reading of it, and write what `produce` writes.
 
     RECORDING is any file ffmpeg reads (WAV, MP3, M4A, or the audio of MP4, MOV, MXF). The bulletin audio
-    is the recording (at --loudness, or untouched with --loudness off, mono); clips/NNN are its sentences;
-    subtitles follow the cue rules on the times the reader speaks. Sentences the recording lacks, sound
+    is the recording (at --loudness, or untouched with --loudness off; mono, at its own sample rate unless
+    --sample-rate is given); clips/NNN are its sentences; subtitles follow the cue rules on the times the
+    reader speaks. Sentences the recording lacks, sound
     with no text, and doubtful sentences are listed; with --strict they stop the run.
     """
     from broadcast import console
