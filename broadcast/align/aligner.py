@@ -52,7 +52,7 @@ LOW_CONFIDENCE = 0.6
 # 0.90–0.95 for readings of the text (0.95 with music 15 dB under) and 0.98–1.02 for recordings of other
 # sentences. A recording whose medians pass both limits is not a reading of the text; nor is one whose
 # sentences are MISMATCH_SHARE or more missing or doubtful. Between, the doubtful sentences are listed.
-MATCH_GOOD, MATCH_BAD = 0.92, 0.97
+MATCH_GOOD, MATCH_BAD = 0.94, 0.99
 MISMATCH_MATCH, MISMATCH_VERSUS = 0.92, 0.97
 MISMATCH_SHARE = 0.5
 RESPLIT_RANGE = (0.7, 1.4)  # a sentence's length over its text's (at the window's pace) outside this is re-split
@@ -384,9 +384,9 @@ def _resplit(edges: dict[int, tuple[float, float, bool, bool]], window: _Window,
     def cost(k: int, start: float, end: float) -> float:
         a, b = int(start / FRAME - anchor) // STEP, int(end / FRAME - anchor) // STEP
         t = text(k)
-        if a < 0 or b > len(rec) or (b - a) * 2 < len(t) or b - a < 3 or len(t) < 3:
+        if a < 0 or b > len(rec) or b - a < 3 or len(t) < 3:
             return float("inf")
-        return dtw.warp(rec[a:b], t, [0], band=len(t), insertion=1e9, skip=1e9).total
+        return _warp_cost(rec[a:b], t)
 
     for n in range(len(found) - 1):
         a, b = found[n], found[n + 1]
@@ -540,18 +540,26 @@ def _match(rec: np.ndarray, syn: np.ndarray, anchor: int, start: float, end: flo
     def fits(t: np.ndarray) -> bool:
         return len(stretch) >= 5 and len(t) >= 5 and len(stretch) * 2 >= len(t)
 
-    def cost(t: np.ndarray) -> float:
-        return dtw.warp(stretch, t, [0], band=len(t), insertion=1e9, skip=1e9).total
-
     own = text(k)
     if not fits(own):
         return 1.0, None
-    forwards = cost(own)
-    backwards = cost(own[::-1])
+    forwards = _warp_cost(stretch, own)
+    backwards = _warp_cost(stretch, own[::-1])
+    if not (np.isfinite(forwards) and np.isfinite(backwards) and backwards > 0):
+        return 1.0, None
     others = sorted((abs(len(text(j)) - len(own)), j) for j in range(len(window.spoken)) if j != k)
-    other = next((text(j) for _, j in others if fits(text(j))), None)
-    versus = forwards / cost(other) if other is not None else None
-    return (float(forwards / backwards) if backwards > 0 else 1.0), versus
+    other = next((c for c in (_warp_cost(stretch, text(j)) for _, j in others if fits(text(j))) if np.isfinite(c)),
+                 None)
+    return float(forwards / backwards), (forwards / other if other else None)
+
+
+def _warp_cost(stretch: np.ndarray, text: np.ndarray) -> float:
+    """Total cost of warping a stretch of recording onto a sentence's text, start to end (inf: impossible,
+    the text more than twice as long)."""
+    try:
+        return dtw.warp(stretch, text, [0], band=len(text), insertion=1e9, skip=1e9).total
+    except dtw.NoPath:
+        return float("inf")
 
 
 def _confidence(placed: list[_Placed], signal: Analysis | InMemory) -> list[Timing]:
