@@ -211,12 +211,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer cases, 5 minutes only")
     parser.add_argument("--minutes", default="5,15,30,60", help="lengths for the speed table ('' for none)")
+    parser.add_argument("--speed-only", action="store_true", help="only the speed and memory table")
     parser.add_argument("--whole", default="5,60", help="lengths also run as the whole command")
     args = parser.parse_args()
     if not recordings.available():
         raise SystemExit(f"the shared recordings are not at {recordings.RECORDINGS}: nothing to measure")
-    accuracy(args.quick)
-    wrong_files()
+    if not args.speed_only:
+        accuracy(args.quick)
+        wrong_files()
     minutes = [5.0] if args.quick else [float(m) for m in args.minutes.split(",") if m]
     if minutes:
         speed(minutes, [float(m) for m in args.whole.split(",") if m] if not args.quick else [5.0])
