@@ -55,6 +55,8 @@ LOW_CONFIDENCE = 0.6
 MATCH_GOOD, MATCH_BAD = 0.94, 0.99
 MISMATCH_MATCH, MISMATCH_VERSUS = 0.92, 0.97
 MISMATCH_SHARE = 0.5
+LENGTH_GOOD, LENGTH_BAD = 1.35, 2.0  # a sentence's length over its text's (at the recording's pace), either way:
+# read as written 0.78–1.24 measured; with 1.4 s of a jingle attached 1.68
 RESPLIT_RANGE = (0.7, 1.4)  # a sentence's length over its text's (at the window's pace) outside this is re-split
 EDGE_TEXT = 0.3  # s of a sentence's text at either end checked for sound pinned on it
 STALL_SECONDS = 0.6  # this much sounding recording on under 50 ms of text is speech the text lacks
@@ -576,7 +578,7 @@ def _confidence(placed: list[_Placed], signal: Analysis | InMemory) -> list[Timi
         expected = p.synthetic_seconds * pace
         checks: list[tuple[float, str]] = []
         q = length / expected if expected > 0 else 1.0
-        checks.append((_ramp(abs(math.log(q)), math.log(1.5), math.log(2.5)),
+        checks.append((_ramp(abs(math.log(q)), math.log(LENGTH_GOOD), math.log(LENGTH_BAD)),
                        f"lasts {length:.1f} s in the recording, about {expected:.1f} s expected"))
         checks.append((_ramp(p.stall, STALL_SECONDS, 2 * STALL_SECONDS),
                        f"{p.stall:.1f} s of speech here that the text does not account for"))
