@@ -78,11 +78,21 @@ def produce_one(path: Path, out_dir: Path, settings: Settings, progress: Progres
     )
 
 
+SHOWN_SENTENCES = 12  # sentences listed by number in the summary; more are counted
+
+
 def sources_note(log, total: int) -> str:
-    """"3 of 9 from cache; espeak fallback for 6 of 9 segments (cause)", or "" when all came from the engine."""
+    """"8 of 9 from cache, spoken now: 4; espeak fallback for 6 of 9 segments (cause)", or "" when all came
+    from the engine just now. After an edit, the numbers say which sentences were spoken again."""
     notes = []
     if log.cached:
-        notes.append(f"{len(log.cached)} of {total} from cache")
+        note = f"{len(log.cached)} of {total} from cache"
+        spoken = sorted(log.synthesized + log.fallback)
+        if spoken:
+            shown = ", ".join(map(str, spoken[:SHOWN_SENTENCES]))
+            more = f" and {len(spoken) - SHOWN_SENTENCES} more" if len(spoken) > SHOWN_SENTENCES else ""
+            note += f", spoken now: {shown}{more}"
+        notes.append(note)
     if log.fallback:
         notes.append(f"{log.fallback_engine} fallback for {len(log.fallback)} of {total} segments "
                      f"({log.fallback_cause})")

@@ -316,8 +316,9 @@ def produce(path: Path, out_dir: Path, settings: Settings, progress: Progress | 
     engine = engines.create(settings.engine, settings.voice, settings.rate, concurrency=settings.concurrency)
     fallback = settings.fallback
     log = synthesis.SynthesisLog()
+    cache = open_cache(settings)
     speeches = synthesize(
-        path, segments, engine, progress, open_cache(settings),
+        path, segments, engine, progress, cache,
         (lambda: engines.create(fallback, None, settings.rate)) if fallback else None, log,
     )
     programme = timeline.assemble(segments, speeches, settings.sentence_pause, settings.paragraph_pause)
@@ -334,8 +335,9 @@ def produce(path: Path, out_dir: Path, settings: Settings, progress: Progress | 
         write_previews(stage, path.stem, programme, master, settings, engine)
         master.path.unlink()
         files = sorted(p.relative_to(stage) for p in stage.rglob("*") if p.is_file())
+    warnings = master.warnings + [w for w in [cache.warning() if cache else None] if w]
     return Result(path, target, programme, [target / f for f in files], time.perf_counter() - started,
-                  measured, master.gain_db, master.warnings, log)
+                  measured, master.gain_db, warnings, log)
 
 
 def write_previews(stage: Path, stem: str, programme: timeline.Programme, master: mastering.Master,

@@ -133,7 +133,7 @@ def assert_stopped_cleanly(proc: subprocess.Popen, signum: int) -> str:
 
 
 def from_cache(stdout: str) -> tuple[int, int]:
-    match = re.search(r"\((\d+) of (\d+) from cache\)", stdout)
+    match = re.search(r"\((\d+) of (\d+) from cache[,;)]", stdout)
     assert match, stdout
     return int(match[1]), int(match[2])
 

@@ -145,7 +145,8 @@ def test_vtt_blank_line_inside_a_cue_is_caught(tmp_path):
 
 
 @pytest.mark.parametrize("content, message", [
-    (b"\xff\xfe\x00garbage", "not UTF-8"),
+    (b"\xff\xfe\x00garbage", "a binary file, not SRT, WebVTT or TTML"),
+    ("\u00e9t\u00e9".encode("latin-1"), "not UTF-8"),
     ("1\n00:00:01,000 --> x\nhỏng\n".encode(), "not a valid SRT"),
     ("Không phải WEBVTT\n".encode(), "not a WebVTT file"),
     ("WEBVTT\n\n00:01 --> 00:02.000\nx\n".encode(), "not a valid WebVTT timing line"),
@@ -160,4 +161,4 @@ def test_unreadable_files_are_one_line_errors(tmp_path, content, message):
 
 def test_missing_file(tmp_path):
     result = run(tmp_path / "nope.srt")
-    assert result.exit_code == 1 and "cannot read" in result.output
+    assert result.exit_code == 1 and "no such file" in result.output
