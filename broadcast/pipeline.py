@@ -234,8 +234,8 @@ def write_outputs(
     clip_names = [f"clips/{s.segment.index:03d}{ext}" for s in programme.segments]
     from broadcast.delivery import waveform
 
-    with ThreadPoolExecutor(max_workers=1) as side:  # the waveform image is drawn while ffmpeg encodes
-        drawn = side.submit(waveform.write_png, stage / waveform.FILENAME, master, programme)
+    with ThreadPoolExecutor(max_workers=1) as side:  # the waveform picture is drawn while ffmpeg encodes
+        drawn = side.submit(waveform.write_svg, stage / waveform.FILENAME, master, programme)
         measured = write_audio(stage, audio_name, clip_names, master, settings, progress)
         drawn.result()
     target = master.target
@@ -342,7 +342,7 @@ def produce(path: Path, out_dir: Path, settings: Settings, progress: Progress | 
 
 def write_previews(stage: Path, stem: str, programme: timeline.Programme, master: mastering.Master,
                    settings: Settings, engine: Engine) -> None:
-    """preview.html: audio, subtitles, segments, settings (waveform.png is drawn with the audio)."""
+    """preview.html: audio, subtitles, segments, settings, and the waveform (drawn with the audio) inline."""
     from broadcast.delivery import preview, waveform
 
     manifest_data = json.loads((stage / "manifest.json").read_text(encoding="utf-8"))
@@ -350,6 +350,7 @@ def write_previews(stage: Path, stem: str, programme: timeline.Programme, master
              "manifest.json", waveform.FILENAME]
     (stage / preview.FILENAME).write_text(
         preview.render(manifest_data, vtt_text=writers.get("vtt").render(programme.cues),
-                       settings=dataclasses.asdict(settings), files=files, waveform=waveform.FILENAME),
+                       settings=dataclasses.asdict(settings), files=files,
+                       waveform_svg=(stage / waveform.FILENAME).read_text(encoding="utf-8")),
         encoding="utf-8",
     )

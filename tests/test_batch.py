@@ -66,7 +66,7 @@ def test_summary_quiet_and_verbose(folder, tmp_path):
     quiet = run("produce", folder / "a.txt", "-o", tmp_path / "o2", "--format", "wav", "-q")
     assert quiet.exit_code == 0 and quiet.stdout == "" and quiet.stderr == ""
     verbose = run("produce", folder / "a.txt", "-o", tmp_path / "o3", "--format", "wav", "-v")
-    assert "gain" in verbose.stdout and "preview.html" in verbose.stdout and "waveform.png" in verbose.stdout
+    assert "gain" in verbose.stdout and "preview.html" in verbose.stdout and "waveform.svg" in verbose.stdout
 
 
 def test_progress_bars_draw_each_stage(capsys):
