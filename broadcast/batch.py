@@ -127,7 +127,8 @@ def run(paths: list[Path], out_dir: Path, settings: Settings, jobs: int = 1,
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=context,
                                  initializer=_worker_start) as pool:
-            futures = {pool.submit(_worker_produce, paths[i], out_dir, settings): i for i in todo}
+            with interrupt.blocked_for_children():  # workers start with the stop signals held
+                futures = {pool.submit(_worker_produce, paths[i], out_dir, settings): i for i in todo}
             try:
                 for future in as_completed(futures):
                     finish(futures[future], future.result())
@@ -140,6 +141,7 @@ def run(paths: list[Path], out_dir: Path, settings: Settings, jobs: int = 1,
 def _worker_start() -> None:
     """In each worker: SIGINT/SIGTERM stop the transcript in hand cleanly, and any later ones at once."""
     interrupt.install(raising=False)
+    interrupt.unblock()  # a signal that came while this process was starting is acted on now
 
 
 def _worker_produce(path: Path, out_dir: Path, settings: Settings) -> Outcome:
