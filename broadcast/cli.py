@@ -43,8 +43,11 @@ def _interrupted(exc: BaseException) -> NoReturn:
 
 def _usage_message(exc: click.UsageError) -> str:
     """click's usage errors (3-4 lines: usage, hint, message) as one line naming the option and the value."""
-    command = exc.ctx.command_path if exc.ctx is not None else "broadcast"
-    see = f"; see '{command} --help'"
+    names, ctx = [], exc.ctx
+    while ctx is not None and ctx.parent is not None:  # "broadcast produce", whatever the program was called
+        names.insert(0, ctx.info_name or "")
+        ctx = ctx.parent
+    see = f"; see '{' '.join(['broadcast', *names])} --help'"
     if isinstance(exc, click.MissingParameter) and exc.param is not None:
         kind = "option" if isinstance(exc.param, click.Option) else "argument"
         return f"missing {kind} {exc.param.get_error_hint(exc.ctx).strip(chr(39))}{see}"  # type: ignore[arg-type]
@@ -145,7 +148,7 @@ text_options = _apply(
                  show_default=True, help="Seconds of silence between sentences."),
     click.option("--paragraph-pause", type=Number(0, 10), default=defaults.PARAGRAPH_PAUSE,
                  show_default=True, help="Seconds of silence between paragraphs."),
-    click.option("--lexicon", type=click.Path(path_type=Path, dir_okay=False), default=None, callback=_existing_file,
+    click.option("--lexicon", type=click.Path(path_type=Path), default=None, callback=_existing_file,
                  help="Extra abbreviations, one 'written<TAB>spoken' per line; they win over the built-in ones."),
     click.option("--max-hours", type=Number(0.01, 100), default=defaults.MAX_HOURS, show_default=True,
                  help="Refuse a transcript estimated to speak longer than this (checked before any work)."),
@@ -190,9 +193,8 @@ def _split_formats(ctx: click.Context, param: click.Parameter, value: str) -> tu
     names = tuple(dict.fromkeys(v.strip().lower() for v in value.split(",") if v.strip()))
     unknown = [n for n in names if n not in writers.WRITERS]
     if unknown or not names:
-        shown = ", ".join(repr(u) for u in unknown) or repr(value)
-        raise click.BadParameter(f"{shown} is not a list of formats from: {', '.join(sorted(writers.WRITERS))}"
-                                 + (suggestion(unknown[0], sorted(writers.WRITERS)) if unknown else ""))
+        which = f" ({', '.join(unknown)} is not one{suggestion(unknown[0], sorted(writers.WRITERS))})" if unknown else ""
+        raise click.BadParameter(f"{value!r} is not a list of formats from: {', '.join(sorted(writers.WRITERS))}{which}")
     return names
 
 

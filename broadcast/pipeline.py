@@ -95,8 +95,7 @@ class Result:
 
 def plan(path: Path, settings: Settings) -> list[segmenter.Segment]:
     """Read, segment and give speech text; no audio."""
-    doc = transcript.read(path)
-    check_length(path, doc, settings)
+    doc = transcript.read(path, lambda text: check_length(path, text, settings))
     segments = segmenter.segment(doc, captions=settings.captions, source=settings.credit,
                                  rules=settings.cue_rules(), rate=settings.rate)
     if not segments:
@@ -104,13 +103,13 @@ def plan(path: Path, settings: Settings) -> list[segmenter.Segment]:
     return speech.speak_segments(segments, lexicon=settings.lexicon)
 
 
-def check_length(path: Path, doc: transcript.Transcript, settings: Settings) -> None:
-    """Refuse a transcript longer than --max-hours before segmenting it. The estimate counts words (a
-    Vietnamese word is a syllable; numbers read longer), so it errs short; a 20 MB file is about 300 hours."""
+def check_length(path: Path, text: str, settings: Settings) -> None:
+    """Refuse a transcript longer than --max-hours before parsing it (a 20 MB file takes seconds to parse and
+    would take hundreds of hours to speak). The estimate counts the words of the whole file (a Vietnamese
+    word is a syllable) at --rate."""
     if settings.max_hours is None:
         return
-    kinds = {"title", "paragraph"} | ({"caption"} if settings.captions else set()) | ({"source"} if settings.credit else set())
-    words = sum(len(b.text.split()) for b in doc.blocks if b.kind in kinds)
+    words = len(text.split())
     hours = words / settings.rate / 3600
     if hours > settings.max_hours:
         raise BroadcastError(f"{path}: about {hours:.1f} hours of speech ({words} words at {settings.rate:g} "

@@ -297,8 +297,9 @@ def _same_title(candidate: str, title: str) -> bool:
     return key(candidate) == key(title)
 
 
-def read(path: str | Path) -> Transcript:
-    """Read and parse a transcript file; every failure is a TranscriptError naming the file."""
+def read(path: str | Path, check: Callable[[str], None] | None = None) -> Transcript:
+    """Read and parse a transcript file; every failure is a TranscriptError naming the file. `check` sees the
+    decoded text before it is parsed (and may refuse it, e.g. as too long to speak)."""
     from broadcast.files import ReadError, read_limited
 
     p = Path(path)
@@ -307,7 +308,10 @@ def read(path: str | Path) -> Transcript:
         data = read_limited(p, MAX_BYTES, "a transcript", lambda start: _refuse_binary(start, name))
     except ReadError as exc:
         raise TranscriptError(str(exc)) from None
-    transcript = parse(decode(data, name), p.name)
+    text = decode(data, name)
+    if check is not None:
+        check(text)
+    transcript = parse(text, p.name)
     if not transcript.blocks:
         raise TranscriptError(f"{name}: empty transcript, nothing to read")
     if not any(b.kind in ("title", "paragraph") for b in transcript.blocks):
