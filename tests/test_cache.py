@@ -267,3 +267,24 @@ def test_a_cache_that_cannot_be_written_still_serves_and_warns(tmp_path):
     segments = len(json.loads((out / SAMPLE.stem / "manifest.json").read_text(encoding="utf-8"))["segments"])
     assert f"  warning: cache folder {cache}: {segments} sentences not kept (" in result.stdout
     assert "a rerun synthesizes them again" in result.stdout
+
+
+def test_identical_input_gives_identical_files_cold_and_warm(tmp_path):
+    """Two cold runs (fresh caches) and a rerun from the first run's cache, each as its own process as a user
+    runs it: byte-identical files. (Within one process eSpeak carries state from sentence to sentence, so
+    this is about runs of the command, see README "Mistakes and exit codes".)"""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    def files(folder: Path) -> dict[str, bytes]:
+        return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    for out, cache in [("cold-1", "c1"), ("cold-2", "c2"), ("warm", "c1")]:
+        subprocess.run([sys.executable, "-m", "broadcast.cli", "produce", str(SAMPLE), "-o", str(tmp_path / out),
+                        "--cache-dir", str(tmp_path / cache), "--format", "wav", "--subtitles", "srt,vtt,ttml", "-q"],
+                       cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True, timeout=300)
+    first = files(tmp_path / "cold-1")
+    assert len(first) > 10
+    assert files(tmp_path / "cold-2") == first and files(tmp_path / "warm") == first
