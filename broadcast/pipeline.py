@@ -311,6 +311,7 @@ def produce(path: Path, out_dir: Path, settings: Settings, progress: Progress | 
     started = time.perf_counter()
     check_settings(settings)  # bad options fail before any synthesis
     check_inputs(path, out_dir / path.stem, settings)
+    StagedFolder(out_dir / path.stem, settings.overwrite).check()  # a folder we may not replace: before any work
     segments = plan(path, settings)
     engine = engines.create(settings.engine, settings.voice, settings.rate, concurrency=settings.concurrency)
     fallback = settings.fallback

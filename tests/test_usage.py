@@ -247,3 +247,14 @@ def table() -> list[str]:  # pragma: no cover - a report, run by hand
 
 if __name__ == "__main__":  # pragma: no cover
     print("\n".join(table()))
+
+
+def test_a_folder_that_may_not_be_replaced_is_refused_before_any_synthesis(tmp_path):
+    foreign = tmp_path / "out" / SAMPLE.stem
+    foreign.mkdir(parents=True)
+    (foreign / "notes.txt").write_text("mine", encoding="utf-8")
+    cache = tmp_path / "cache"
+    result = run("produce", SAMPLE, "-o", tmp_path / "out", "--cache-dir", cache)
+    assert result.exit_code == 1 and "folder exists and was not written by broadcast" in result.stderr
+    assert not list(cache.rglob("*.seg"))  # nothing was synthesized first
+    assert (foreign / "notes.txt").read_text(encoding="utf-8") == "mine"
