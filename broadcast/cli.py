@@ -243,7 +243,8 @@ output_options = _apply(
     click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors (no progress bars)."),
     click.option("-v", "--verbose", is_flag=True, help="Also print the gain applied and every file written."),
     click.option("-j", "--jobs", type=Number(1, 64, integer=True), default=1, show_default=True,
-                 help="Transcripts produced in parallel, each in its own worker process (helps with several transcripts and more than 2 cores; see README)."),
+                 help="Transcripts produced in parallel, each in its own worker process (helps with several "
+                      "transcripts on more than 2 cores; see README)."),
 )
 
 
