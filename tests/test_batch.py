@@ -148,3 +148,14 @@ def test_missing_or_endless_config_file(tmp_path, path, message):
     config = tmp_path / path if not path.startswith("/") else Path(path)
     result = run("produce", tmp_path / "x.txt", "--config", config)
     assert result.exit_code == 2 and result.stderr == f"broadcast: error: {config}: {message}\n"
+
+
+def test_counts_are_singular_for_one():
+    from broadcast.batch import Outcome
+
+    one = Outcome(Path("a.txt"), folder=Path("out/a"), duration=2.0, segments=1, cues=1, files=[Path("out/a/a.mp3")],
+                  warnings=["w"])
+    line = console.summary(one, verbose=False)[0]
+    assert "1 segment, 1 cue," in line and "1 file written" in line
+    table = console.table([one], 1.0, 1)
+    assert table[2].endswith("1 warning") and table[-1].endswith("with 1 job")
