@@ -14,7 +14,7 @@ import click
 
 from broadcast import __version__, defaults
 from broadcast.errors import BroadcastError, UsageError
-from broadcast.options import Bitrate, Choice, Number, suggestion
+from broadcast.options import Bitrate, Choice, Number, close_match, suggestion
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -193,7 +193,8 @@ def _split_formats(ctx: click.Context, param: click.Parameter, value: str) -> tu
     names = tuple(dict.fromkeys(v.strip().lower() for v in value.split(",") if v.strip()))
     unknown = [n for n in names if n not in writers.WRITERS]
     if unknown or not names:
-        which = f" ({', '.join(unknown)} is not one{suggestion(unknown[0], sorted(writers.WRITERS))})" if unknown else ""
+        close = close_match(unknown[0], sorted(writers.WRITERS)) if unknown else None
+        which = (f" ({', '.join(unknown)} is not one" + (f"; did you mean {close}?" if close else "") + ")") if unknown else ""
         raise click.BadParameter(f"{value!r} is not a list of formats from: {', '.join(sorted(writers.WRITERS))}{which}")
     return names
 

@@ -91,6 +91,8 @@ def load(path: Path | None, command: click.Command) -> dict[str, Any]:
             raise ConfigError(f"{path}: unknown setting {key!r}{suggestion(key, known)} (known: {', '.join(known)})")
         if isinstance(param.type, click.Choice) and isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)  # sample_rate = 48000 means the choice "48000"
+        if isinstance(param, click.Option) and param.is_flag and not isinstance(value, bool):
+            raise ConfigError(f"{path}: {key}: {value!r} is not true or false")
         if isinstance(value, (list, dict)) and not param.multiple:
             shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
             raise ConfigError(f"{path}: {key}: expected a single value, not {shown}")

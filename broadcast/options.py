@@ -13,10 +13,18 @@ from typing import Any, Sequence
 import click
 
 
+def close_match(word: str, choices: Sequence[str]) -> str | None:
+    """The choice a typo most likely meant (words only: 16000 does not "mean" 48000)."""
+    if not any(ch.isalpha() for ch in word):
+        return None
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def suggestion(word: str, choices: Sequence[str]) -> str:
     """' (did you mean X?)' for a near miss, else ''."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]}?)" if close else ""
+    close = close_match(word, choices)
+    return f" (did you mean {close}?)" if close else ""
 
 
 class Number(click.ParamType):

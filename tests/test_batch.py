@@ -120,6 +120,8 @@ def test_config_sets_station_defaults_for_produce(folder, tmp_path):
     ('format = "ogg"\n', "format: 'ogg' is not one of: mp3, wav"),
     ('bitrate = "999k"\n', "bitrate: '999k' is not an MP3 bitrate"),
     ("rate = [1, 2]\n", "expected a single value"),
+    ('captions = "maybe"\n', "captions: 'maybe' is not true or false"),
+    ("overwrite = 1\n", "overwrite: 1 is not true or false"),
     ("[station]\nrate = 4\n", "unknown table [station]"),
     ("rate = \n", "not valid TOML"),
     ("rate = " + "[" * 100_000 + "]" * 100_000 + "\n", "not valid TOML (nested too deeply)"),
