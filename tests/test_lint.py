@@ -162,3 +162,39 @@ def test_unreadable_files_are_one_line_errors(tmp_path, content, message):
 def test_missing_file(tmp_path):
     result = run(tmp_path / "nope.srt")
     assert result.exit_code == 1 and "no such file" in result.output
+
+
+def test_lint_reads_the_ttml_it_writes_as_it_reads_the_srt(tmp_path):
+    from broadcast.audio.timeline import TimedCue
+    from broadcast.subtitles import writers
+
+    cues = [TimedCue(1.0, 3.0, "Một dòng phụ đề.", ("Một dòng phụ đề.",)),
+            TimedCue(3.08, 7.0, "Dòng thứ nhất, và dòng thứ hai <b>&</b>.", ("Dòng thứ nhất,", "và dòng thứ hai <b>&</b>.")),
+            TimedCue(7.5, 7.6, "Quá ngắn.", ("Quá ngắn.",))]
+    options = writers.WriterOptions(start_offset=3600.0)
+    reports = {}
+    for name in ("srt", "ttml"):
+        writer = writers.get(name)
+        path = write(tmp_path, "x" + writer.extension, writer.render(cues, options))
+        reports[name] = lint(path, CueRules())
+    srt, ttml = reports["srt"], reports["ttml"]
+    assert [(c.start, c.end, c.lines) for c in ttml.cues] == [(c.start, c.end, c.lines) for c in srt.cues]
+    assert [c.lines for c in ttml.cues][1] == ("Dòng thứ nhất,", "và dòng thứ hai &.")  # markup stripped as in SRT
+    assert [(v.cue, v.rule) for v in ttml.violations] == [(v.cue, v.rule) for v in srt.violations] != []
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("notes.txt", "Thanh Hóa nâng cao chất lượng y tế cơ sở\n\n" * 200, "not an SRT, WebVTT or TTML file"),
+    ("page.html", "<!DOCTYPE html><html><body>" + "x" * 7000 + "</body></html>", "not an SRT, WebVTT or TTML file"),
+    ("x.ttml", "<tt xmlns='http://www.w3.org/ns/ttml'><body><p begin='1s' end='soon'>x</p></body></tt>",
+     "not a valid TTML time: 'soon'"),
+    ("x.ttml", "<tt><p>" * 50, "not a valid TTML file: "),
+    ("x.xml", "<?xml version='1.0'?><root/>", "not a TTML file: the root element is not <tt>"),
+    ("bad.srt", "1\n00:00:01,000 --> 00:00:02,000\nfine\n\n2\n00:00:0x,000 --> 00:00:04,000\n" + "bad\n" * 3000,
+     "not a valid SRT file: no cue can be read at line 5"),
+])
+def test_a_file_lint_cannot_read_is_one_short_line(tmp_path, name, content, message):
+    path = write(tmp_path, name, content)
+    result = CliRunner(mix_stderr=False).invoke(cli, ["lint", str(path)])
+    assert result.exit_code == 1 and result.stderr.startswith(f"broadcast: error: {path}: {message}"), result.stderr
+    assert result.stderr.count("\n") == 1 and len(result.stderr) < 300, result.stderr
