@@ -22,7 +22,8 @@ AXIS = 22  # the time axis at the bottom
 WAVE_TOP, WAVE_BOTTOM = LABELS + 4, HEIGHT - AXIS - 4
 TICK_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600)  # seconds between time labels
 MAX_TICKS = 12
-LABEL_PX = 9  # width of one digit at the label size: a number is drawn where its band is wide enough
+LABEL_PX = 10  # width of one bold digit at the label size
+LABEL_GAP = 14  # space kept between two sentence numbers, so that "12 13" never reads as "1213"
 COLOURS = {"background": "#fafaf8", "band": "#ecebe4", "wave": "#265ca0", "cue": "#f09628", "sentence": "#c81e1e",
            "grid": "#d7d7d2", "text": "#333"}
 
@@ -89,14 +90,14 @@ def render(peaks: list[int], programme: Programme, duration: float, width: int =
             out.append(f'<line class="cue" x1="{x(cue.start)}" x2="{x(cue.start)}" y1="{WAVE_TOP}" '
                        f'y2="{WAVE_BOTTOM}" stroke="{c["cue"]}" stroke-dasharray="3 3"/>')
         out.append(f'<line class="sentence-start" x1="{x(seg.start)}" x2="{x(seg.start)}" y1="0" '
-                   f'y2="{height - AXIS}" stroke="{c["sentence"]}"/>')
-    last_label_end = -1.0
+                   f'y2="{height - AXIS}" stroke="{c["sentence"]}" stroke-opacity="0.7"/>')
+    last_label_end = -float(LABEL_GAP) - 1  # the first sentence is always numbered
     for seg in programme.segments:  # every number that does not touch the one before (an hour: every few)
         label = str(seg.segment.index)
         left, right = float(x(seg.start)), float(x(seg.end))
-        centre = (left + right) / 2
         half_label = len(label) * LABEL_PX / 2
-        if centre - half_label > last_label_end + 2:
+        centre = min(max((left + right) / 2, half_label), width - half_label)
+        if centre - half_label > last_label_end + LABEL_GAP:
             out.append(f'<text class="number" x="{centre:.1f}" y="{LABELS - 4}" text-anchor="middle" '
                        f'fill="{c["sentence"]}" font-weight="bold">{label}</text>')
             last_label_end = centre + half_label
