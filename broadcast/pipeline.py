@@ -11,16 +11,17 @@ import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
-from broadcast import __version__, speech
+from broadcast import __version__, defaults, speech
 from broadcast.audio import loudness, mastering, sound, timeline
 from broadcast.delivery import manifest
 from broadcast.delivery.folder import StagedFolder
-from broadcast.errors import BroadcastError
+from broadcast.errors import BroadcastError, UsageError
 from broadcast.subtitles import timing, writers
-from broadcast.subtitles.rules import DEFAULT_FPS, CueRules, parse_timecode
+from broadcast.subtitles.rules import DEFAULT_FPS, CueRules, frame_rate, parse_timecode
 from broadcast.text import segmenter, transcript
 from broadcast.voice import engines, synthesis
 from broadcast.voice.base import Engine, SpeechAudio
@@ -38,6 +39,7 @@ class Settings:
     sentence_pause: float = timeline.DEFAULT_SENTENCE_PAUSE
     paragraph_pause: float = timeline.DEFAULT_PARAGRAPH_PAUSE
     lexicon: Path | None = None  # user abbreviations (written<TAB>spoken), over assets/lexicon.tsv
+    max_hours: float | None = defaults.MAX_HOURS  # refuse a transcript estimated to speak longer (None: no limit)
     # voice
     engine: str = "espeak"
     voice: str | None = None
@@ -53,7 +55,7 @@ class Settings:
     bit_depth: int = 24  # WAV; MP3 is encoded from a 24-bit master
     # subtitles
     subtitles: tuple[str, ...] = ("srt", "vtt")
-    fps: float = DEFAULT_FPS
+    fps: Fraction = DEFAULT_FPS
     max_chars: int = CueRules.max_chars
     max_lines: int = CueRules.max_lines
     target_cps: float = CueRules.target_cps
@@ -72,11 +74,11 @@ class Settings:
 
     def writer_options(self) -> writers.WriterOptions:
         try:
-            offset = parse_timecode(self.start_offset, self.fps)
+            offset = float(parse_timecode(self.start_offset, self.fps))
         except ValueError as exc:
             raise BroadcastError(f"--start-offset: {exc}") from None
         return writers.WriterOptions(bom=self.srt_bom, eol=self.eol, start_offset=offset,  # type: ignore[arg-type]
-                                     fps=self.fps)
+                                     fps=frame_rate(self.fps))
 
 
 @dataclass
@@ -115,12 +117,62 @@ class Delivery:
 
 def plan(path: Path, settings: Settings) -> list[segmenter.Segment]:
     """Read, segment and give speech text; no audio."""
-    doc = transcript.read(path)
+    doc = transcript.read(path, lambda text: check_length(path, text, settings))
     segments = segmenter.segment(doc, captions=settings.captions, source=settings.credit,
                                  rules=settings.cue_rules(), rate=settings.rate)
     if not segments:
         raise BroadcastError(f"{path}: nothing to speak (only photo placeholders or captions)")
     return speech.speak_segments(segments, lexicon=settings.lexicon)
+
+
+def check_length(path: Path, text: str, settings: Settings) -> None:
+    """Refuse a transcript longer than --max-hours before parsing it (a 20 MB file takes seconds to parse and
+    would take hundreds of hours to speak). The estimate counts the words of the whole file (a Vietnamese
+    word is a syllable) at --rate."""
+    if settings.max_hours is None:
+        return
+    words = len(text.split())
+    hours = words / settings.rate / 3600
+    if hours > settings.max_hours:
+        raise BroadcastError(f"{path}: about {hours:.1f} hours of speech ({words} words at {settings.rate:g} "
+                             f"syllables/s), over --max-hours {settings.max_hours:g}; split it, or raise --max-hours")
+
+
+def check_settings(settings: Settings) -> None:
+    """Option combinations refused before any work, each a UsageError naming the options (click has checked
+    each value on its own)."""
+    from broadcast.options import check_bitrate
+
+    try:
+        settings.writer_options()
+        loudness.target(settings.loudness)
+        engines.resolve_voice(settings.engine, settings.voice)
+    except BroadcastError as exc:
+        raise UsageError(str(exc)) from None
+    if settings.target_cps > settings.max_cps:
+        raise UsageError(f"--target-cps {settings.target_cps:g} is faster than --max-cps {settings.max_cps:g}")
+    rate = settings.sample_rate or voice_rate(settings.engine)
+    if settings.audio_format == "mp3" and rate is not None:
+        problem = check_bitrate(settings.bitrate, rate)
+        if problem:
+            raise UsageError(problem)
+
+
+def voice_rate(engine: str) -> int | None:
+    """The sample rate an engine's voice speaks at, where its module declares one (SAMPLE_RATE)."""
+    import sys
+
+    cls = engines.engine_class(engine)
+    return getattr(sys.modules[cls.__module__], "SAMPLE_RATE", None)
+
+
+def check_inputs(path: Path, target: Path, settings: Settings) -> None:
+    """Nothing the run reads may sit inside the output folder it replaces (the rerun would delete it)."""
+    target = target.resolve()
+    for what, given in (("transcript", path), ("--lexicon file", settings.lexicon), ("--cache-dir", settings.cache_dir)):
+        if given is not None and (given.resolve() == target or target in given.resolve().parents):
+            raise UsageError(f"{given}: the {what} is inside {target}, the folder this run replaces; "
+                             "move it out or choose another --output-dir")
 
 
 def synthesize(
@@ -204,8 +256,8 @@ def write_outputs(
     clip_names = [f"clips/{s.segment.index:03d}{ext}" for s in programme.segments]
     from broadcast.delivery import waveform
 
-    with ThreadPoolExecutor(max_workers=1) as side:  # the waveform image is drawn while ffmpeg encodes
-        drawn = side.submit(waveform.write_png, stage / waveform.FILENAME, master, programme)
+    with ThreadPoolExecutor(max_workers=1) as side:  # the waveform picture is drawn while ffmpeg encodes
+        drawn = side.submit(waveform.write_svg, stage / waveform.FILENAME, master, programme)
         measured = write_audio(stage, audio_name, clip_names, master, settings, progress)
         drawn.result()
     target = master.target
@@ -263,41 +315,48 @@ def fallback_record(log: synthesis.SynthesisLog | None) -> dict | None:
 def write_subtitles(
     stage: Path, stem: str, programme: timeline.Programme, settings: Settings, clip_names: list[str]
 ) -> None:
-    """The bulletin's subtitle files; with clip_subtitles also one beside each clip, timed from the clip's start."""
+    """The bulletin's subtitle files; with clip_subtitles also one beside each clip, timed from the clip's start
+    by the same rules (on the frame grid from there, none past the clip's end) and with the same start offset."""
     options = settings.writer_options()
+    rules = settings.cue_rules()
+    clips = [timing.clip_cues(seg, rules) for seg in programme.segments] if settings.clip_subtitles else []
     for name in settings.subtitles:
         writer = writers.get(name)
         (stage / (stem + writer.extension)).write_text(writer.render(programme.cues, options), encoding="utf-8",
                                                        newline="")
-        if not settings.clip_subtitles:
-            continue
-        for seg, clip in zip(programme.segments, clip_names):
-            length = seg.end - seg.start
-            cues = [replace(c, start=max(0.0, c.start - seg.start), end=min(length, c.end - seg.start))
-                    for c in seg.cues]
+        for cues, clip in zip(clips, clip_names):
             (stage / clip).with_suffix(writer.extension).write_text(writer.render(cues, options),
                                                                      encoding="utf-8", newline="")
 
 
 def produce(path: Path, out_dir: Path, settings: Settings, progress: Progress | None = None) -> Result:
     started = time.perf_counter()
-    settings.writer_options()  # a bad option fails before any synthesis
+    check_settings(settings)  # bad options fail before any synthesis
+    check_inputs(path, out_dir / path.stem, settings)
+    StagedFolder(out_dir / path.stem, settings.overwrite).check()  # a folder we may not replace: before any work
     segments = plan(path, settings)
-    loudness.target(settings.loudness)  # a bad target fails before any synthesis
     engine = engines.create(settings.engine, settings.voice, settings.rate, concurrency=settings.concurrency)
     fallback = settings.fallback
     log = synthesis.SynthesisLog()
+    cache = open_cache(settings)
     speeches = synthesize(
-        path, segments, engine, progress, open_cache(settings),
+        path, segments, engine, progress, cache,
         (lambda: engines.create(fallback, None, settings.rate)) if fallback else None, log,
     )
     programme = timeline.assemble(segments, speeches, settings.sentence_pause, settings.paragraph_pause)
     programme = timing.retime(programme, settings.cue_rules())
+    if settings.audio_format == "mp3":  # an engine that declares no rate is checked here, once it has spoken
+        from broadcast.options import check_bitrate
+
+        problem = check_bitrate(settings.bitrate, output_rate(settings, programme))
+        if problem:
+            raise UsageError(problem)
     speaker = Speaker(settings.engine, engine.voice, engine.version)
     done = deliver(programme, out_dir / path.stem, path.stem, settings, speaker, path.name, progress,
                    {"rate": settings.rate, "fallback": fallback_record(log)})
+    warnings = done.warnings + [w for w in [cache.warning() if cache else None] if w]
     return Result(path, done.folder, programme, done.files, time.perf_counter() - started, done.loudness,
-                  done.gain_db, done.warnings, log)
+                  done.gain_db, warnings, log)
 
 
 def deliver(programme: timeline.Programme, target: Path, stem: str, settings: Settings, speaker: Speaker,
@@ -315,7 +374,7 @@ def deliver(programme: timeline.Programme, target: Path, stem: str, settings: Se
 
 
 def write_previews(stage: Path, stem: str, programme: timeline.Programme, settings: Settings) -> None:
-    """preview.html: audio, subtitles, segments, settings (waveform.png is drawn with the audio)."""
+    """preview.html: audio, subtitles, segments, settings, and the waveform (drawn with the audio) inline."""
     from broadcast.delivery import preview, waveform
 
     manifest_data = json.loads((stage / "manifest.json").read_text(encoding="utf-8"))
@@ -323,7 +382,8 @@ def write_previews(stage: Path, stem: str, programme: timeline.Programme, settin
              "manifest.json", waveform.FILENAME]
     (stage / preview.FILENAME).write_text(
         preview.render(manifest_data, vtt_text=writers.get("vtt").render(programme.cues),
-                       settings=dataclasses.asdict(settings), files=files, waveform=waveform.FILENAME),
+                       settings=dataclasses.asdict(settings), files=files,
+                       waveform_svg=(stage / waveform.FILENAME).read_text(encoding="utf-8")),
         encoding="utf-8",
     )
 
@@ -347,11 +407,12 @@ def align(path: Path, recording: Path, out_dir: Path, settings: Settings, progre
     from broadcast.align import recording as recordings
 
     started = time.perf_counter()
-    settings.writer_options()
-    segments = plan(path, settings)
-    loudness.target(settings.loudness)
-    engines.resolve_voice("espeak", settings.voice)
     info = recordings.probe(recording)
+    rate = min(info.sample_rate, recordings.MAX_DELIVERY_RATE)
+    check_settings(replace(settings, engine="espeak", sample_rate=settings.sample_rate or rate))
+    check_inputs(path, out_dir / path.stem, settings)
+    StagedFolder(out_dir / path.stem, settings.overwrite).check()  # a folder we may not replace: before any work
+    segments = plan(path, settings)
     cache = open_cache(settings)
     with tempfile.TemporaryDirectory(prefix="broadcast-align-") as work:
         analysis = recordings.Analysis(recording, Path(work) / "analysis.raw")
@@ -380,7 +441,7 @@ def align(path: Path, recording: Path, out_dir: Path, settings: Settings, progre
         speaker, path.name, progress, alignment_record(recording, info, alignment, segments),
         [{"confidence": t.confidence, **({"doubt": t.reason} if t.reason else {})} for t in kept],
     )
-    warnings = [f"sentence {i}: {why}" for i, why in doubtful]
+    warnings = [f"sentence {i}: {why}" for i, why in doubtful] + [w for w in [cache.warning() if cache else None] if w]
     if len(doubtful) >= max(2, len(segments) // 4):
         warnings.insert(0, f"{len(doubtful)} of {len(segments)} sentences are missing or doubtful: is {recording.name} "
                            f"a reading of {path.name}?")
