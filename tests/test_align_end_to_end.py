@@ -17,6 +17,7 @@ from broadcast.align import aligner
 from broadcast.align.recording import Analysis, probe, RecordingError
 from broadcast.audio import sound
 from broadcast.cli import cli
+from broadcast.delivery import waveform
 from broadcast.pipeline import Settings, plan
 from broadcast.subtitles.lint import lint
 from broadcast.subtitles.rules import CueRules
@@ -55,7 +56,7 @@ def test_the_folder_is_what_produce_writes(aligned):
     case, folder, _ = aligned
     names = {p.name for p in folder.iterdir()}
     assert {"bulletin.wav", "bulletin.srt", "bulletin.vtt", "bulletin.ttml", "manifest.json", "preview.html",
-            "waveform.png", "clips"} <= names
+            waveform.FILENAME, "clips"} <= names
     assert sorted(p.name for p in (folder / "clips").iterdir()) == [f"{i:03d}.wav" for i in range(1, 13)]
 
 
