@@ -486,7 +486,7 @@ def lint(files: tuple[Path, ...], strict: bool, quiet: bool, **options: Any) -> 
         sys.exit(1)
 
 
-@cli.command("align")
+@cli.command("align", short_help="Time a transcript on a reading of it: clips, subtitles.")
 @click.argument("transcript", type=click.Path(path_type=Path))
 @click.argument("recording", type=click.Path(path_type=Path))
 @config_option

@@ -113,7 +113,7 @@ def test_a_bad_combination_is_one_line(tmp_path, command, args, message):
 
 @pytest.mark.parametrize("args, message", [
     ([], "missing command"),
-    (["prodce"], "no command 'prodce' (did you mean produce?); the commands are lint, plan, produce, speech"),
+    (["prodce"], "no command 'prodce' (did you mean produce?); the commands are align, lint, plan, produce, speech"),
     (["produce"], "missing argument TRANSCRIPTS...; see 'broadcast produce --help'"),
     (["plan", "a.txt", "b.txt"], "unexpected extra argument (b.txt)"),
     (["--colour"], "no such option --colour"),
@@ -130,7 +130,7 @@ def test_usage_errors_of_click_itself_are_one_line_exit_2(args, message):
 def test_help_is_whole_and_lint_help_names_only_its_own_options():
     out = CliRunner().invoke(cli, ["--help"]).output
     commands = out.split("Commands:")[1].strip().splitlines()
-    assert len(commands) == 4 and not any(line.rstrip().endswith("...") for line in commands), commands
+    assert len(commands) == 5 and not any(line.rstrip().endswith("...") for line in commands), commands
     lint_help = CliRunner().invoke(cli, ["lint", "--help"]).output
     assert "--start-offset" not in lint_help and ".ttml" in lint_help
 
