@@ -14,6 +14,7 @@ from html import escape
 from typing import Any
 from urllib.parse import quote
 
+from broadcast.subtitles.rules import DEFAULT_FPS, fps_label
 from broadcast.subtitles.writers import clock
 
 FILENAME = "preview.html"
@@ -23,7 +24,8 @@ body{font:15px/1.45 system-ui,sans-serif;margin:1.5rem auto;max-width:70rem;padd
 h1{font-size:1.3rem;margin:.2rem 0}.meta{color:#555;margin:.2rem 0 1rem}
 audio{width:100%}#now{min-height:3.2em;font-size:1.1rem;background:#111;color:#fff;padding:.4rem .8rem;
 white-space:pre-line;border-radius:4px;margin:.4rem 0 1rem}
-#waveform{width:100%;cursor:crosshair;border:1px solid #ddd}
+#waveform{cursor:crosshair;border:1px solid #ddd;line-height:0}#waveform svg{width:100%;height:auto}
+.speech{color:#555;font-size:.9em;margin:.15rem 0 0}.speech .voice{color:#777}
 table{border-collapse:collapse;width:100%}td,th{padding:.25rem .5rem;border-bottom:1px solid #eee;
 vertical-align:top;text-align:left}th{background:#f4f4f2}
 .seek{font-family:ui-monospace,monospace;white-space:nowrap;cursor:pointer;color:#1a56a0;text-decoration:underline;
@@ -82,9 +84,26 @@ def _settings_rows(manifest: dict[str, Any], settings: dict[str, Any]) -> list[t
     rows = [
         ("engine", f"{manifest['engine']} {manifest.get('engine_version', '')}".strip()),
         ("voice", manifest["voice"]),
-        ("rate", f"{settings.get('rate')} syllables/s"),
-        ("pauses", f"{settings.get('sentence_pause')} s between sentences, "
-                   f"{settings.get('paragraph_pause')} s between paragraphs"),
+    ]
+    subtitles = ("subtitles", f"{fps_label(settings.get('fps') or DEFAULT_FPS)} fps, start offset "
+                              f"{settings.get('start_offset')} (times on this page are from 0:00), ≤ "
+                              f"{settings.get('max_lines')} lines × {settings.get('max_chars')} characters, reading "
+                              f"speed {settings.get('target_cps'):g} characters/s aimed at, "
+                              f"{settings.get('max_cps'):g} at most")
+    if "alignment" in manifest:  # a recording: its pace and pauses are the reader's
+        found = len(manifest["segments"])
+        missing = manifest["alignment"]["missing"]
+        rows.append(("alignment", f"{found} of {found + len(missing)} sentences found; "
+                                  f"{len(manifest['alignment']['low_confidence'])} doubtful"))
+        rows.append(subtitles)
+    else:
+        rows += [
+            ("rate", f"{settings.get('rate')} syllables/s"),
+            subtitles,
+            ("pauses", f"{settings.get('sentence_pause')} s between sentences, "
+                       f"{settings.get('paragraph_pause')} s between paragraphs"),
+        ]
+    rows += [
         ("audio", f"{settings.get('audio_format')}, {manifest.get('sample_rate')} Hz, "
                   + (f"{manifest['bit_depth']}-bit" if manifest.get("bit_depth") else f"{manifest.get('bitrate')}")),
     ]
@@ -100,8 +119,16 @@ def _settings_rows(manifest: dict[str, Any], settings: dict[str, Any]) -> list[t
     return rows
 
 
+def _speech(seg: dict[str, Any]) -> str:
+    """What the voice was given, where it differs from the text (numbers, abbreviations read out)."""
+    speech = seg.get("speech")
+    if not speech or speech == seg["text"]:
+        return ""
+    return f'<p class="speech"><span class="voice">voice:</span> {escape(speech)}</p>'
+
+
 def render(manifest: dict[str, Any], *, vtt_text: str, settings: dict[str, Any], files: list[str],
-           waveform: str | None = None) -> str:
+           waveform_svg: str | None = None) -> str:
     """The page for one produced bulletin, from its manifest (the same data the files hold)."""
     segments = manifest["segments"]
     n_cues = sum(len(s["cues"]) for s in segments)
@@ -126,9 +153,9 @@ def render(manifest: dict[str, Any], *, vtt_text: str, settings: dict[str, Any],
         "</audio>",
         '<div id="now" aria-live="polite"></div>',
     ]
-    if waveform:
-        out.append(f'<img id="waveform" src="{_href(waveform)}" data-duration="{manifest["duration"]}" '
-                   'alt="Waveform of the bulletin; red lines mark sentences, orange lines cues">')
+    if waveform_svg:  # our own SVG (its text escaped when drawn); inline, so hovering a sentence shows it
+        out.append(f'<div id="waveform" data-duration="{manifest["duration"]}" title="click to play from there">'
+                   f'{waveform_svg.strip()}</div>')
     out += [
         "<h2>Segments</h2>",
         '<table id="segments"><thead><tr><th>#</th><th>start</th><th>end</th><th>text</th><th>clip</th></tr>'
@@ -144,7 +171,7 @@ def render(manifest: dict[str, Any], *, vtt_text: str, settings: dict[str, Any],
             f'<tr data-begin="{seg["start"]}" data-end="{seg["end"]}"><td>{seg["index"]}</td>'
             f'<td><button class="seek" data-start="{seg["start"]}">{clock(seg["start"])}</button></td>'
             f'<td>{clock(seg["end"])}</td>'
-            f'<td><span class="kind">{escape(seg["kind"])}</span> {escape(seg["text"])}'
+            f'<td><span class="kind">{escape(seg["kind"])}</span> {escape(seg["text"])}{_speech(seg)}'
             f'<ol class="cues">{cues}</ol></td>'
             f'<td><a href="{_href(seg["clip"])}">{escape(seg["clip"])}</a></td></tr>'
         )

@@ -78,10 +78,14 @@ def clean_lines(text: str, entities: bool) -> tuple[str, ...]:
 
 
 def parse_srt(text: str) -> list[FileCue]:
+    text = text.lstrip("\ufeff").replace("\r\n", "\n")
     try:
-        subs = list(srt.parse(text.lstrip("\ufeff").replace("\r\n", "\n")))
-    except srt.SRTParseError as exc:
-        raise BroadcastError(f"not a valid SRT file: {str(exc).splitlines()[0]}") from None
+        subs = list(srt.parse(text))
+    except srt.SRTParseError as exc:  # its message quotes everything it could not read: the line number is enough
+        line = text.count("\n", 0, exc.expected_start) + 1
+        raise BroadcastError(f"not a valid SRT file: no cue can be read at line {line}") from None
+    except ValueError as exc:  # srt.TimestampParseError
+        raise BroadcastError(f"not a valid SRT file: {str(exc)[:80]}") from None
     return [FileCue(k, s.start.total_seconds(), s.end.total_seconds(), clean_lines(s.content, entities=False))
             for k, s in enumerate(subs, start=1)]
 
@@ -130,26 +134,111 @@ def parse_vtt(text: str) -> VttFile:
     return VttFile(cues, stray)
 
 
-def read(path: Path) -> tuple[list[FileCue], list[Violation]]:
-    """The cues of an SRT or WebVTT file, and the structural problems found while reading it."""
+# TTML times: clock time (hh:mm:ss, a fraction or :frames) or offset time (12.5s, 500ms, 2m, 1h, 25f, 100t)
+_TTML_CLOCK = re.compile(r"^(\d+):(\d{2}):(\d{2})(?:(\.\d+)|:(\d+(?:\.\d+)?))?$")
+_TTML_OFFSET = re.compile(r"^(\d+(?:\.\d+)?)(h|ms|m|s|f|t)$")
+MAX_BYTES = 64_000_000  # a subtitle file of many hours is a few megabytes
+
+
+def _ttml_seconds(stamp: str, frame_rate: float, tick_rate: float) -> float:
+    stamp = stamp.strip()
+    clock_match = _TTML_CLOCK.match(stamp)
+    if clock_match:
+        h, m, s, fraction, frames = clock_match.groups()
+        seconds = int(h) * 3600 + int(m) * 60 + int(s)
+        return seconds + (float(fraction) if fraction else 0.0) + (float(frames) / frame_rate if frames else 0.0)
+    offset = _TTML_OFFSET.match(stamp)
+    if offset:
+        value, unit = float(offset.group(1)), offset.group(2)
+        seconds_per_unit = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001, "f": 1 / frame_rate, "t": 1 / tick_rate}
+        return value * seconds_per_unit[unit]
+    raise ValueError(stamp)
+
+
+def parse_ttml(text: str) -> list[FileCue]:
+    """The <p> elements of a TTML document (EBU-TT-D as we write it, or another profile): times on the <p>
+    (offsets from an enclosing <div>/<body> begin are added), lines split at <br/>."""
+    from xml.etree import ElementTree as ET
+
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise BroadcastError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        root = ET.fromstring(text.lstrip("\ufeff"))
+    except ET.ParseError as exc:
+        raise BroadcastError(f"not a valid TTML file: {exc}") from None
+    tt = "{http://www.w3.org/ns/ttml}"
+    if root.tag != f"{tt}tt":
+        raise BroadcastError("not a TTML file: the root element is not <tt>")
+    parameter = "{http://www.w3.org/ns/ttml#parameter}"
+    frame_rate = float(root.get(f"{parameter}frameRate") or 30) * _multiplier(root.get(f"{parameter}frameRateMultiplier"))
+    tick_rate = float(root.get(f"{parameter}tickRate") or 1)
+    cues: list[FileCue] = []
+
+    def walk(element, offset: float) -> None:
+        begin = element.get("begin")
+        try:
+            start = offset + (_ttml_seconds(begin, frame_rate, tick_rate) if begin else 0.0)
+            if element.tag == f"{tt}p":
+                end_text, dur = element.get("end"), element.get("dur")
+                end = (offset + _ttml_seconds(end_text, frame_rate, tick_rate) if end_text
+                       else start + _ttml_seconds(dur, frame_rate, tick_rate) if dur else start)
+                cues.append(FileCue(len(cues) + 1, start, end, clean_lines(_ttml_text(element, tt), entities=False)))
+                return
+        except ValueError as exc:
+            raise BroadcastError(f"not a valid TTML time: {str(exc)!r}") from None
+        for child in element:
+            walk(child, start)
+
+    walk(root, 0.0)
+    return cues
+
+
+def _multiplier(text: str | None) -> float:
+    if not text:
+        return 1.0
+    numerator, denominator = text.split()
+    return float(numerator) / float(denominator)
+
+
+def _ttml_text(element, tt: str) -> str:
+    parts = [element.text or ""]
+    for child in element:
+        parts.append("\n" if child.tag == f"{tt}br" else _ttml_text(child, tt))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _refuse_binary(start: bytes, path: Path) -> None:
+    if b"\0" in start:
+        raise BroadcastError(f"{path}: a binary file, not SRT, WebVTT or TTML")
+
+
+def read(path: Path) -> tuple[list[FileCue], list[Violation]]:
+    """The cues of an SRT, WebVTT or TTML file, and the structural problems found while reading it."""
+    from broadcast.files import read_limited
+
+    raw = read_limited(path, MAX_BYTES, "a subtitle file", lambda start: _refuse_binary(start, path))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise BroadcastError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    start = text.lstrip("\ufeff \t\r\n")
     try:
-        if path.suffix.lower() == ".vtt" or text.lstrip("\ufeff").startswith("WEBVTT"):
+        if path.suffix.lower() == ".vtt" or start.startswith("WEBVTT"):
             parsed = parse_vtt(text)
             problems = [Violation(after + 1, parsed.cues[after - 1].end if after else 0.0, "vtt-blank-line",
                                   f"text {first[:30]!r} has no timing line: a blank line inside cue {after}?")
                         for after, first in parsed.stray_blocks]
             return parsed.cues, problems
+        if path.suffix.lower() in (".ttml", ".xml", ".dfxp") or start.startswith(("<?xml", "<tt")):
+            return parse_ttml(text), []
+        if not _SRT_START.match(start) and start:
+            raise BroadcastError("not an SRT, WebVTT or TTML file (an SRT file starts with a cue number and a "
+                                 "timing line)")
         return parse_srt(text), []
     except BroadcastError as exc:
         raise BroadcastError(f"{path}: {exc}") from None
+
+
+_SRT_START = re.compile(r"^\d+[ \t]*\r?\n[^\n]*-->")
 
 
 # ---------------------------------------------------------------- rules
