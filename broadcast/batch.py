@@ -83,9 +83,8 @@ def sources_note(log, total: int) -> str:
     notes = []
     if log.cached:
         notes.append(f"{len(log.cached)} of {total} from cache")
-    if log.fallback:
-        notes.append(f"{log.fallback_engine} fallback for {len(log.fallback)} of {total} segments "
-                     f"({log.fallback_cause})")
+    for use in log.fallbacks:
+        notes.append(f"{use.engine} fallback for {len(use.segments)} of {total} segments ({use.cause})")
     return "; ".join(notes)
 
 

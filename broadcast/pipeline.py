@@ -6,6 +6,7 @@ Each stage is one function here so the flow reads top to bottom in `produce`.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import os
 import time
@@ -42,7 +43,7 @@ class Settings:
     engine: str = "espeak"
     voice: str | None = None
     concurrency: int = 4
-    fallback: str | None = None
+    fallback: tuple[str, ...] = ()  # engines to try in order when the engine fails
     cache: bool = True
     cache_dir: Path | None = None
     # audio
@@ -104,11 +105,11 @@ def plan(path: Path, settings: Settings) -> list[segmenter.Segment]:
 
 def synthesize(
     path: Path, segments: Sequence[segmenter.Segment], engine: Engine, progress: Progress | None = None,
-    cache: SegmentCache | None = None, fallback: Callable[[], Engine] | None = None,
+    cache: SegmentCache | None = None, fallbacks: Sequence[tuple[str, Callable[[], Engine]]] = (),
     log: synthesis.SynthesisLog | None = None,
 ) -> Iterator[SpeechAudio]:
     """Speech for each segment, in order (cached, concurrent where the engine can); a failure names the sentence."""
-    return synthesis.synthesize(path, segments, engine, cache, fallback, progress, log)
+    return synthesis.synthesize(path, segments, engine, cache, fallbacks, progress, log)
 
 
 def open_cache(settings: Settings) -> SegmentCache | None:
@@ -200,7 +201,8 @@ def write_outputs(
             clip_names=clip_names,
             extra={"engine_version": engine.version, "rate": settings.rate, "broadcast_version": __version__,
                    **audio_facts(master, measured, settings), "fallback": fallback_record(log)},
-            segment_extra=[{"samples": list(span)} for span in master.spans],
+            segment_extra=[{"samples": list(span), **voice_record(log, s.segment.index, settings.engine)}
+                           for span, s in zip(master.spans, programme.segments)],
         ),
         encoding="utf-8",
     )
@@ -230,11 +232,19 @@ def audio_facts(master: mastering.Master, measured: loudness.Measurement, settin
     }
 
 
-def fallback_record(log: synthesis.SynthesisLog | None) -> dict | None:
-    """The manifest's account of a fallback voice: which engine, for which segments, and why (None if unused)."""
-    if log is None or not log.fallback:
+def fallback_record(log: synthesis.SynthesisLog | None) -> list[dict] | None:
+    """The manifest's account of the fallback voices that spoke, in order: which engine, for which segments, and
+    why (None if none did)."""
+    if log is None or not log.fallbacks:
         return None
-    return {"engine": log.fallback_engine, "segments": log.fallback, "cause": log.fallback_cause}
+    return [{"engine": use.engine, "segments": use.segments, "cause": use.cause} for use in log.fallbacks]
+
+
+def voice_record(log: synthesis.SynthesisLog | None, index: int, engine: str) -> dict:
+    """Per segment in the manifest: the engine whose voice it is, and whether it came from the cache."""
+    if log is None:
+        return {"engine": engine, "cached": False}
+    return {"engine": log.spoken_by.get(index, engine), "cached": index in log.cached}
 
 
 def write_subtitles(
@@ -262,12 +272,11 @@ def produce(path: Path, out_dir: Path, settings: Settings, progress: Progress | 
     segments = plan(path, settings)
     loudness.target(settings.loudness)  # a bad target fails before any synthesis
     engine = engines.create(settings.engine, settings.voice, settings.rate, concurrency=settings.concurrency)
-    fallback = settings.fallback
+    engines.check_fallbacks(settings.engine, settings.fallback)
+    fallbacks = [(name, functools.partial(engines.create, name, None, settings.rate,
+                                          concurrency=settings.concurrency)) for name in settings.fallback]
     log = synthesis.SynthesisLog()
-    speeches = synthesize(
-        path, segments, engine, progress, open_cache(settings),
-        (lambda: engines.create(fallback, None, settings.rate)) if fallback else None, log,
-    )
+    speeches = synthesize(path, segments, engine, progress, open_cache(settings), fallbacks, log)
     programme = timeline.assemble(segments, speeches, settings.sentence_pause, settings.paragraph_pause)
     programme = timing.retime(programme, settings.cue_rules())
     target = out_dir / path.stem

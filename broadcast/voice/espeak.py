@@ -136,10 +136,12 @@ class EspeakEngine:
 
     name = "espeak"
     default_voice = "vi"
+    summary = "eSpeak NG, offline formant voice (robotic, always available)"
+    needs = "nothing: offline, installed with broadcast"
     VOICES = (
-        VoiceInfo("vi", "Vietnamese, northern (Hà Nội)", "nothing: offline, installed with broadcast"),
-        VoiceInfo("vi-VN-x-central", "Vietnamese, central (Huế)", "nothing: offline, installed with broadcast"),
-        VoiceInfo("vi-VN-x-south", "Vietnamese, southern (Sài Gòn)", "nothing: offline, installed with broadcast"),
+        VoiceInfo("vi", "Vietnamese, northern (Hà Nội)", needs),
+        VoiceInfo("vi-VN-x-central", "Vietnamese, central (Huế)", needs),
+        VoiceInfo("vi-VN-x-south", "Vietnamese, southern (Sài Gòn)", needs),
     )
 
     @classmethod

@@ -158,10 +158,15 @@ class GoogleTranslateClient:
 class GttsEngine:
     name = "gtts"
     default_voice = "vi"
+    summary = "Google Translate's voice through gTTS, online"
+    needs = "internet"
 
     @classmethod
     def voices(cls) -> list[VoiceInfo]:
-        return [VoiceInfo("vi", "Vietnamese, Google Translate's voice (northern, female)", "internet")]
+        from gtts.lang import tts_langs  # gTTS's own list, known without the network
+
+        return [VoiceInfo("vi", f"{tts_langs().get('vi', 'Vietnamese')}, Google Translate's voice (northern, female)",
+                          "internet")]
 
     @classmethod
     def resolve_voice(cls, voice: str | None) -> str:
