@@ -271,8 +271,8 @@ def produce(path: Path, out_dir: Path, settings: Settings, progress: Progress | 
     settings.writer_options()  # a bad option fails before any synthesis
     segments = plan(path, settings)
     loudness.target(settings.loudness)  # a bad target fails before any synthesis
-    engine = engines.create(settings.engine, settings.voice, settings.rate, concurrency=settings.concurrency)
     engines.check_fallbacks(settings.engine, settings.fallback)
+    engine = engines.create(settings.engine, settings.voice, settings.rate, concurrency=settings.concurrency)
     fallbacks = [(name, functools.partial(engines.create, name, None, settings.rate,
                                           concurrency=settings.concurrency)) for name in settings.fallback]
     log = synthesis.SynthesisLog()

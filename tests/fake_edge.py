@@ -13,7 +13,8 @@ handshake with text None (for the refusals) and again once the SSML has arrived:
   "403"        handshake refused with 403 (and the Date header every reply has): the Sec-MS-GEC refusal
   "429", "503" handshake refused with that status
   "no-audio"   turn.start then turn.end, nothing in between
-  "stall"      the SSML is read and nothing is ever answered
+  "silent"     the SSML is read and nothing is ever answered
+  "stall"      a slow reply: the first word and audio frame arrive, then nothing more
   "drop"       the connection is cut (no close frame) right after the SSML arrives
   "drop-mid"   half the audio and word boundaries are sent, then the connection is cut
   "not-mp3"    audio frames that hold no MP3
@@ -24,6 +25,7 @@ and the server's Date, as the real service does, so edge-tts's own clock-skew co
 
 from __future__ import annotations
 
+import array
 import asyncio
 import email.utils
 import html
@@ -169,7 +171,7 @@ class FakeEdge:
 
     async def _reply(self, ws, request, rid: str, text: str, rate: str, word_boundary: bool,
                      fault: str | None) -> None:
-        if fault == "stall":
+        if fault == "silent":
             await asyncio.sleep(3600)
         if fault == "drop":
             request.transport.close()
@@ -204,6 +206,8 @@ class FakeEdge:
                 await ws.send_str(_text_message(rid, "audio.metadata", {"Metadata": [events[sent_events][1]]}))
                 sent_events += 1
             await ws.send_bytes(_audio_message(rid, mp3[start : min(cut, start + frame_bytes)]))
+            if fault == "stall":
+                await asyncio.sleep(3600)
         if fault == "drop-mid":
             request.transport.close()
             return
@@ -233,7 +237,7 @@ class FakeEdge:
             length = syllable * SOUND_SHARE / speed
             pcm += sound.silence(round(t * SAMPLE_RATE) - len(pcm) // 2)
             pcm += _burst(length, 170 + 37 * (i % 6))
-            placed.append((word.strip(".,;:!?…\"'()"), t, length))
+            placed.append((" ".join(spoken_words(word)), t, length))
             t += syllable / speed + (COMMA_PAUSE / speed if word[-1] in ",;:" else 0.0)
         pcm += sound.silence(round((t + TAIL) * SAMPLE_RATE) - len(pcm) // 2)
         mp3 = _mp3(bytes(pcm))
@@ -274,14 +278,24 @@ def _audio_message(request_id: str, data: bytes, content_type: str | None = "aud
     return struct.pack(">H", len(encoded)) + encoded + data
 
 
+_TONES: dict[float, array.array] = {}
+
+
 def _burst(seconds: float, frequency: float) -> bytes:
+    """A tone of `seconds` with 4 ms fades; the tone is computed once per frequency and sliced."""
     n = max(1, round(seconds * SAMPLE_RATE))
+    tone = _TONES.get(frequency)
+    if tone is None or len(tone) < n:
+        length = max(n, 3 * SAMPLE_RATE)
+        tone = array.array("h", (int(12000 * math.sin(2 * math.pi * frequency * i / SAMPLE_RATE))
+                                 for i in range(length)))
+        _TONES[frequency] = tone
+    burst = tone[:n]
     fade = min(n // 2, round(0.004 * SAMPLE_RATE))
-    samples = []
-    for i in range(n):
-        envelope = min(1.0, (i + 1) / fade, (n - i) / fade) if fade else 1.0
-        samples.append(int(12000 * envelope * math.sin(2 * math.pi * frequency * i / SAMPLE_RATE)))
-    return struct.pack(f"<{n}h", *samples)
+    for i in range(fade):
+        burst[i] = int(burst[i] * (i + 1) / fade)
+        burst[n - 1 - i] = int(burst[n - 1 - i] * (i + 1) / fade)
+    return burst.tobytes()
 
 
 def _mp3(pcm: bytes) -> bytes:
@@ -293,3 +307,18 @@ def _mp3(pcm: bytes) -> bytes:
     )
     return proc.stdout
 
+
+
+def spoken_words(text: str) -> list[str]:
+    """The words the fake voice reads (and announces) in `text`, in order."""
+    return [w for w in (t.strip(".,;:!?…\"'()") for t in text.split()) if w]
+
+
+def part_onsets(fake: FakeEdge, parts: list[str]) -> list[float]:
+    """Where the fake voice started each part's first word, in seconds into the sentence's audio."""
+    onsets = fake.onsets[" ".join(parts)]
+    starts, k = [], 0
+    for part in parts:
+        starts.append(onsets[k][1])
+        k += len(spoken_words(part))
+    return starts
