@@ -6,8 +6,9 @@ What the graph computes, per phoneme id: a duration in frames (a table lookup, t
 seeded-by-the-runtime noise scaled by noise_w as a real voice's duration predictor has) rounded up by a `Ceil`
 node — the tensor Piper's alignment patch exposes, like `w_ceil` in a VITS voice — then `hop_length` samples per
 frame of a tone for sounding phonemes and silence for the pad, spaces and punctuation. Within a word phonemes
-are parted by the pad (1–2 frames of silence); words by pad + space + pad (at least ~45 ms at any rate used
-here), so where each word's sound starts can be read off the audio itself, independently of the alignments.
+are parted by the pad (1 frame of silence, 2 past length_scale 1.7); words by pad + space + pad (at least 5
+frames, 58 ms, from length_scale 0.67 on), so where each word's sound starts can be read off the audio itself,
+independently of the alignments.
 """
 
 from __future__ import annotations
@@ -19,9 +20,15 @@ SAMPLE_RATE = 22050
 HOP = 256
 NUM_SYMBOLS = 256
 SILENT = {"_", "^", "$", " ", ",", ".", ";", ":", "!", "?"}
-FRAMES = {"_": 1.6, "^": 4.0, "$": 10.0, " ": 4.0, ",": 18.0, ".": 24.0, ";": 18.0, ":": 18.0, "!": 24.0,
-          "?": 24.0}
-SOUND_FRAMES = 5.0  # every other phoneme
+# durations in frames (hop samples), before length_scale and rounding up: about a real voice's pace (~4
+# syllables/s); sounding phonemes vary (like real ones) so rounding up averages out rather than adding steps
+FRAMES = {"_": 0.6, "^": 2.0, "$": 6.0, " ": 3.0, ",": 12.0, ".": 16.0, ";": 12.0, ":": 12.0, "!": 16.0,
+          "?": 16.0}
+
+
+def sound_frames(phoneme_id: int) -> float:
+    return 0.8 + 0.25 * (phoneme_id % 7)
+
 NOISE = 0.05  # how much noise_w moves a duration (a real voice: much more)
 
 
@@ -34,7 +41,7 @@ def build(folder: Path, name: str = "vi_VN-tiny-x_low", ceil: bool = True, langu
     from onnx import TensorProto, helper, numpy_helper
     from piper.phoneme_ids import DEFAULT_PHONEME_ID_MAP
 
-    durations = np.full(NUM_SYMBOLS, SOUND_FRAMES, dtype=np.float32)
+    durations = np.array([sound_frames(i) for i in range(NUM_SYMBOLS)], dtype=np.float32)
     amplitude = np.full(NUM_SYMBOLS, 0.5, dtype=np.float32)
     frequency = np.array([150 + 7 * (i % 23) for i in range(NUM_SYMBOLS)], dtype=np.float32)
     for phoneme, ids in DEFAULT_PHONEME_ID_MAP.items():
@@ -137,17 +144,24 @@ def build(folder: Path, name: str = "vi_VN-tiny-x_low", ceil: bool = True, langu
 
 def word_onsets(pcm: bytes, sample_rate: int = SAMPLE_RATE, gap: float = 0.04) -> list[int]:
     """Samples where a word's sound starts: the first sounding sample after at least `gap` s of silence."""
-    import array
+    import numpy as np
 
-    samples = array.array("h")
-    samples.frombytes(pcm)
-    onsets: list[int] = []
-    silent_run = int(gap * sample_rate)  # the audio's start counts as silence
-    for i, value in enumerate(samples):
-        if abs(value) > 300:
-            if silent_run >= gap * sample_rate:
-                onsets.append(i)
-            silent_run = 0
-        else:
-            silent_run += 1
-    return onsets
+    loud = np.flatnonzero(np.abs(np.frombuffer(pcm, dtype="<i2").astype(np.int32)) > 300)
+    if loud.size == 0:
+        return []
+    starts = loud[1:][np.diff(loud) > gap * sample_rate]
+    return [int(loud[0])] + [int(i) for i in starts]  # the audio's start counts as silence
+
+
+def part_onsets(parts: list[str], pcm: bytes, phonemize, sample_rate: int = SAMPLE_RATE) -> list[float]:
+    """Where each part's first word starts sounding (seconds into the sentence's audio), read off the audio;
+    words are counted as the voice's phonemizer (`PiperVoice.phonemize`) groups them, so the truth does not
+    use the alignments."""
+    onsets = word_onsets(pcm, sample_rate)
+    starts, k = [], 0
+    for part in parts:
+        starts.append(onsets[k] / sample_rate)
+        k += len(" ".join("".join(sentence) for sentence in phonemize(part)).split())
+    if k != len(onsets):
+        raise AssertionError(f"{len(onsets)} word onsets heard, {k} words phonemized")
+    return starts

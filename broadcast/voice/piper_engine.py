@@ -11,7 +11,7 @@ cue begins among the phonemes is known exactly rather than guessed from word cou
 alignments speaks each cue on its own instead.
 
 --rate (syllables per second) becomes Piper's length_scale from the voice's own pace, measured once per voice
-file on a fixed text and kept beside the segment cache. Piper adds random variation (noise_scale, noise_w);
+file on a fixed text at two length scales (see `Pace`) and kept beside the segment cache. Piper adds random variation (noise_scale, noise_w);
 onnxruntime's generator is seeded when the voice is loaded, so one run of the same text and settings in a fresh
 process gives the same audio.
 """
@@ -36,7 +36,7 @@ PART_GAP = 0.15  # seconds between cues spoken on their own (models without alig
 CALIBRATION_TEXT = ("Sáng nay, Ủy ban nhân dân tỉnh Thanh Hóa tổ chức hội nghị tổng kết công tác năm qua và "
                     "triển khai nhiệm vụ trong thời gian tới, với sự tham dự của lãnh đạo các sở, ban, ngành "
                     "và các địa phương trong tỉnh.")
-CALIBRATION_VERSION = 1
+CALIBRATION_VERSION = 2
 INSTALL_HINT = "pip install 'broadcast[piper]'"
 
 
@@ -161,8 +161,15 @@ class PiperEngine:
         self._voice = _load(self.file)
         self.sample_rate = self.file.sample_rate
         self.base_length_scale = float(self.file.settings.get("inference", {}).get("length_scale", 1.0))
-        self.natural_rate = _natural_rate(self.file, digest)
-        self.length_scale = self.base_length_scale * self.natural_rate / rate
+        self.pace = _pace(self.file, digest)
+        self.natural_rate = self.pace.rate(self.base_length_scale)  # syllables/s at the voice's own scale
+        scale = self.pace.length_scale(rate)
+        if scale is None or not 0.25 <= scale / self.base_length_scale <= 4:
+            fastest = self.pace.rate(0.25 * self.base_length_scale)
+            slowest = self.pace.rate(4 * self.base_length_scale)
+            raise EngineError(f"--rate {rate:g}: the Piper voice {self.voice} speaks between {slowest:.2f} and "
+                              f"{fastest:.2f} syllables/s")
+        self.length_scale = scale
 
     def synthesize(self, parts: list[str]) -> SpeechAudio:
         with self._lock:
@@ -259,31 +266,63 @@ def _digest(file: VoiceFile) -> str:
     return h.hexdigest()
 
 
-def _natural_rate(file: VoiceFile, digest: str) -> float:
-    """Syllables per second the voice speaks at its own length_scale (pauses at commas included), measured on
-    CALIBRATION_TEXT with a voice loaded just for it (so the run's own noise sequence does not depend on
-    whether this was measured before), and kept in the cache folder for next time."""
+@dataclass(frozen=True)
+class Pace:
+    """How long the voice takes per syllable at a length_scale: seconds = offset + slope × length_scale.
+
+    Durations are rounded up to whole frames per phoneme, which adds about half a frame to every phoneme
+    whatever the scale: hence an offset, not a plain proportion."""
+
+    offset: float
+    slope: float
+
+    def rate(self, length_scale: float) -> float:
+        return 1 / (self.offset + self.slope * length_scale)
+
+    def length_scale(self, rate: float) -> float | None:
+        """The length_scale that speaks `rate` syllables per second (None when the voice cannot)."""
+        scale = (1 / rate - self.offset) / self.slope
+        return scale if scale > 0 else None
+
+
+PACE_SCALES = (0.75, 1.5)  # × the voice's own length_scale, around the rates used on air
+
+
+def measure_pace(voice: Any, file: VoiceFile) -> Pace:
+    """The voice's pace, pauses at commas included, on CALIBRATION_TEXT at two length scales."""
+    base = float(file.settings.get("inference", {}).get("length_scale", 1.0))
+    syllables = len(CALIBRATION_TEXT.split())
+    points = []
+    for factor in PACE_SCALES:
+        speech = speak(voice, [CALIBRATION_TEXT], base * factor, file.sample_rate)
+        start, end = speech.part_spans[0]
+        if end <= start:
+            raise EngineError(f"{file.model}: the voice gave no sound for a test sentence")
+        points.append((base * factor, (end - start) / file.sample_rate / syllables))
+    (x1, y1), (x2, y2) = points
+    slope = (y2 - y1) / (x2 - x1)
+    if slope <= 0:
+        raise EngineError(f"{file.model}: the voice does not slow down with length_scale; not a usable voice")
+    return Pace(y1 - slope * x1, slope)
+
+
+def _pace(file: VoiceFile, digest: str) -> Pace:
+    """The voice's pace, measured with a voice loaded just for it (so the run's own noise does not depend on
+    whether it was measured before) and kept beside the segment cache for next time."""
     from broadcast.voice.cache import default_folder
 
-    store = default_folder() / "piper-rate" / f"{digest[:32]}.json"
+    store = default_folder() / "piper-pace" / f"{digest[:32]}.json"
     try:
         kept = json.loads(store.read_text(encoding="utf-8"))
-        if kept.get("version") == CALIBRATION_VERSION and kept.get("rate", 0) > 0:
-            return float(kept["rate"])
-    except (OSError, ValueError, AttributeError):
+        if kept.get("version") == CALIBRATION_VERSION and kept.get("slope", 0) > 0:
+            return Pace(float(kept["offset"]), float(kept["slope"]))
+    except (OSError, ValueError, AttributeError, KeyError, TypeError):
         pass
-    voice = _load(file)
-    base = float(file.settings.get("inference", {}).get("length_scale", 1.0))
-    speech = speak(voice, [CALIBRATION_TEXT], base, file.sample_rate)
-    start, end = speech.part_spans[0]
-    if end <= start:
-        raise EngineError(f"{file.model}: the voice gave no sound for a test sentence")
-    rate = len(CALIBRATION_TEXT.split()) / ((end - start) / file.sample_rate)
+    pace = measure_pace(_load(file), file)
     try:
         store.parent.mkdir(parents=True, exist_ok=True)
-        store.write_text(json.dumps({"version": CALIBRATION_VERSION, "rate": rate, "voice": file.name}),
-                         encoding="utf-8")
+        store.write_text(json.dumps({"version": CALIBRATION_VERSION, "offset": pace.offset, "slope": pace.slope,
+                                     "voice": file.name}), encoding="utf-8")
     except OSError:  # a cache that cannot be written only costs time
         pass
-    return rate
-
+    return pace
