@@ -110,6 +110,7 @@ class FakeEdge:
             self._stop = asyncio.Event()
             app = web.Application()
             app.router.add_get(PATH, self._handle)
+            app.router.add_get("/stats", self._stats)
             runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=0.5)
             await runner.setup()
             site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -121,6 +122,13 @@ class FakeEdge:
             await runner.cleanup()
 
         asyncio.run(main())
+
+    async def _stats(self, request):
+        from aiohttp import web
+
+        with self._lock:
+            return web.json_response({"requests": len(self.requests), "handshakes": self.handshakes,
+                                      "max_in_flight": self.max_in_flight})
 
     # --- the protocol ---------------------------------------------------------------------------------------
 
@@ -322,3 +330,21 @@ def part_onsets(fake: FakeEdge, parts: list[str]) -> list[float]:
         starts.append(onsets[k][1])
         k += len(spoken_words(part))
     return starts
+
+
+def main() -> None:
+    """Serve in a process of its own (for benchmarks, so the client does not share an interpreter with it):
+    prints the URL, serves until standard input closes; GET /stats on the same port gives the counts."""
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--delay", type=float, default=0.0)
+    args = parser.parse_args()
+    with FakeEdge(delay=args.delay) as fake:
+        print(fake.url, flush=True)
+        sys.stdin.read()
+
+
+if __name__ == "__main__":
+    main()
