@@ -159,8 +159,8 @@ def test_a_lasting_403_is_retried_then_one_line_saying_what_to_do(monkeypatch, f
 
 @pytest.mark.parametrize("fault", ["429", "503", "no-audio", "drop", "drop-mid", "stall"])
 def test_transient_failures_are_retried(monkeypatch, faulty, fault):
-    # a reply is sent without pauses once it starts, so a short receive timeout only catches the stalled one
-    monkeypatch.setattr(edge_engine, "DEFAULT_POLICY", RetryPolicy(10.0, 0.3, retries=2, backoff=0.0))
+    # a reply is sent without pauses once it starts, so a 1 s receive timeout only catches the stalled one
+    monkeypatch.setattr(edge_engine, "DEFAULT_POLICY", RetryPolicy(10.0, 1.0, retries=2, backoff=0.0))
     fake = faulty(faults=lambda n, text: fault if n == 0 else None)
     waits: list[float] = []
     engine = EdgeEngine(rate=4.5, wait_hook=waits.append)
@@ -170,12 +170,14 @@ def test_transient_failures_are_retried(monkeypatch, faulty, fault):
     assert [a for a, _ in speech.part_spans] != [] and speech.n_samples >= clean.words[-1][1] * SAMPLE_RATE
 
 
-@pytest.mark.parametrize("fault, cause", [
-    ("503", "HTTP 503"), ("no-audio", "no audio received"), ("stall", "no answer within 0.3 s (timeout)"),
-    ("silent", "no answer within 0.6 s (timeout)"), ("drop-mid", "connection dropped mid-sentence"),
+@pytest.mark.parametrize("fault, cause, connect", [
+    ("503", "HTTP 503", 10.0), ("no-audio", "no audio received", 10.0),
+    ("stall", "no answer within 0.3 s (timeout)", 10.0),  # the reply starts, then stops: the receive timeout
+    ("silent", "no answer within 0.6 s (timeout)", 0.3),  # nothing ever comes: connect + receive timeouts
+    ("drop-mid", "connection dropped mid-sentence", 10.0),
 ])
-def test_failures_that_last_end_in_one_line(monkeypatch, faulty, fault, cause):
-    monkeypatch.setattr(edge_engine, "DEFAULT_POLICY", RetryPolicy(0.3, 0.3, retries=1, backoff=0.0))
+def test_failures_that_last_end_in_one_line(monkeypatch, faulty, fault, cause, connect):
+    monkeypatch.setattr(edge_engine, "DEFAULT_POLICY", RetryPolicy(connect, 0.3, retries=1, backoff=0.0))
     faulty(faults=lambda n, text: fault)
     with pytest.raises(EngineError) as info:
         EdgeEngine().synthesize(SENTENCE)
@@ -190,6 +192,22 @@ def test_replies_that_cannot_be_right_are_refused_without_retry(monkeypatch, fau
     with pytest.raises(EngineError, match=cause):
         EdgeEngine().synthesize(SENTENCE)
     assert fake.handshakes == 1
+
+
+def test_word_boundaries_are_found_whatever_their_case_or_unicode_form():
+    import unicodedata
+
+    text = "Thanh Hóa, Ủy ban."
+    boundaries = [edge_engine.Boundary(0.1 * i, 0.08, unicodedata.normalize("NFD", w.upper()))
+                  for i, w in enumerate(["Thanh", "Hóa", "Ủy", "ban"])]
+    events = edge_engine._locate(text, boundaries, SAMPLE_RATE)
+    assert [e.text_position for e in events] == [0, 6, 11, 14]
+    with pytest.raises(EngineError, match="word boundaries do not match the text sent"):
+        edge_engine._locate(text, [edge_engine.Boundary(0.1, 0.08, "Hello")], SAMPLE_RATE)
+    with pytest.raises(edge_engine._Retry, match="connection dropped mid-sentence"):
+        edge_engine._locate(text, boundaries[:2], SAMPLE_RATE)  # the words stop before the text does
+    with pytest.raises(edge_engine._Retry, match="connection dropped mid-sentence"):
+        edge_engine._locate(text, boundaries, int(0.2 * SAMPLE_RATE))  # the audio stops before the words do
 
 
 def test_connection_refused(monkeypatch):

@@ -93,6 +93,19 @@ class VoiceInfo:
     file: str = ""  # where the voice lives on disk, for voices the user installed (Piper)
 
 
+def join_parts(parts: Sequence[str]) -> tuple[str, list[int]]:
+    """A sentence's parts as one text, joined by spaces, and where each part starts in it (for engines that
+    speak the sentence whole and report word positions in that text)."""
+    text = ""
+    starts: list[int] = []
+    for part in parts:
+        if text:
+            text += " "
+        starts.append(len(text))
+        text += part
+    return text, starts
+
+
 class HasPosition(Protocol):
     text_position: int
     sample: int

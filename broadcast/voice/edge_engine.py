@@ -17,13 +17,14 @@ import math
 import queue
 import re
 import threading
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Sequence
 
 from broadcast.audio import sound
 from broadcast.errors import BroadcastError
-from broadcast.voice.base import EngineError, SpeechAudio, VoiceInfo
-from broadcast.voice.online import RetryPolicy, TransportStats, first_line, host
+from broadcast.voice.base import EngineError, SpeechAudio, VoiceInfo, join_parts
+from broadcast.voice.online import RetryPolicy, TransportStats, first_line, host, retry_after
 
 SAMPLE_RATE = 24000  # the service's "audio-24khz-48kbitrate-mono-mp3"
 TICKS_PER_SECOND = 10_000_000  # word offsets are in 100 ns ticks
@@ -197,7 +198,7 @@ class EdgeEngine:
             await asyncio.wait(tasks)
 
     async def _sentence(self, parts: list[str]) -> SpeechAudio:
-        text, part_starts = _join(parts)
+        text, part_starts = join_parts(parts)
         if not re.search(r"\w", text):
             return SpeechAudio(b"", SAMPLE_RATE, tuple((0, 0) for _ in parts))
         attempts = self.policy.retries + 1
@@ -276,24 +277,10 @@ def _status(status: int, headers: Any) -> BaseException:
         return _Retry("HTTP 403: the service refused the request token (Sec-MS-GEC); check that this computer's "
                       "clock is right, else edge-tts needs an upgrade (pip install -U edge-tts)")
     if status == 429 or status >= 500:
-        from broadcast.voice.online import retry_after
-
         wait = retry_after(headers.get("Retry-After")) if headers is not None else None
         return _Retry(f"HTTP {status}" + (" (too many requests: lower --concurrency)" if status == 429 else ""),
                       wait)
     return EngineError(f"edge-tts failed: HTTP {status}")
-
-
-def _join(parts: Sequence[str]) -> tuple[str, list[int]]:
-    """The sentence as sent (parts joined by spaces) and where each part starts in it."""
-    text = ""
-    starts: list[int] = []
-    for part in parts:
-        if text:
-            text += " "
-        starts.append(len(text))
-        text += part
-    return text, starts
 
 
 def _decode(mp3: bytes, text: str) -> bytes:
@@ -312,24 +299,29 @@ def _decode(mp3: bytes, text: str) -> bytes:
 
 
 def _locate(text: str, boundaries: list[Boundary], n_samples: int) -> list[WordEvent]:
-    """Each word boundary placed in the text (words are found in order; one the service spelled differently is
-    skipped). A reply that stops before the text does (its audio ends before the last word it announced does,
-    or the text goes on past the last word announced) is a dropped connection."""
+    """Each word boundary placed in the text (words are found in order, whatever their case or Unicode form; one
+    the service spelled differently is skipped). A reply that stops before the text does (its audio ends before
+    the last word it announced does, or the text goes on past the last word announced) is a dropped connection."""
     if not boundaries:
         raise EngineError(f"edge-tts gave no word boundaries for {text[:40]!r}, so cues cannot be timed; "
                           "the service may have changed: pip install -U edge-tts")
     events: list[WordEvent] = []
     cursor = 0
+    last_found = False
     for boundary in boundaries:
-        word = boundary.word.strip()
+        word = unicodedata.normalize("NFC", boundary.word.strip())
         found = re.compile(re.escape(word), re.IGNORECASE).search(text, cursor) if word else None
+        last_found = found is not None
         if found is None:
             continue
         events.append(WordEvent(found.start(), round(boundary.offset * SAMPLE_RATE)))
         cursor = found.end()
+    if not events:
+        raise EngineError(f"edge-tts's word boundaries do not match the text sent ({boundaries[0].word!r} … for "
+                          f"{text[:40]!r}), so cues cannot be timed; the service may have changed")
     last = boundaries[-1]
     audio_short = (last.offset + last.duration - TRUNCATION_SLACK) * SAMPLE_RATE > n_samples
-    if audio_short or re.search(r"\w", text[cursor:]):
+    if audio_short or (last_found and re.search(r"\w", text[cursor:])):
         said = len(text[:cursor].split())
         raise _Retry(f"connection dropped mid-sentence (audio up to word {said} of {len(text.split())})")
     return events

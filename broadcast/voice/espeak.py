@@ -10,7 +10,7 @@ import ctypes
 import threading
 from dataclasses import dataclass
 
-from broadcast.voice.base import EngineError, SpeechAudio, VoiceInfo
+from broadcast.voice.base import EngineError, SpeechAudio, VoiceInfo, join_parts
 
 SAMPLE_RATE = 22050
 
@@ -165,13 +165,7 @@ class EspeakEngine:
         self.version = f"espeak-ng {self._library.version}"
 
     def synthesize(self, parts: list[str]) -> SpeechAudio:
-        text = ""
-        part_starts: list[int] = []
-        for part in parts:
-            if text:
-                text += " "
-            part_starts.append(len(text))
-            text += part
+        text, part_starts = join_parts(parts)
         wpm = max(80, min(450, round(self.rate * _WPM_PER_SYLLABLE_PER_SECOND)))
         pcm, events = self._library.synth(text, self.voice, wpm)
         return SpeechAudio.from_word_events(pcm, self._library.sample_rate, part_starts, events)
