@@ -339,24 +339,38 @@ def plan(transcript: Path, srt_path: Path | None, **options: Any) -> None:
 @click.option("--all", "show_all", is_flag=True, help="Also list segments whose speech equals the written text.")
 @text_options
 def speech_command(transcript: Path, show_all: bool, **options: Any) -> None:
-    """Show what the voice is given: per segment, written → spoken, then a coverage report.
+    """Show what the voice is given: per segment, written → spoken; then every reading no rule could decide;
+    then a coverage report.
 
-    The report lists every token of the speech text that is not a Vietnamese syllable (digits, leftover
-    acronyms, symbols) and not an allow-listed loanword (assets/loanwords.txt), with counts.
+    Fallbacks are tokens read the least wrong way when no rule decided: acronyms spelled letter by letter,
+    digits read one by one, slash or dot forms that could be a date or a fraction. Check them; put the right
+    reading in a --lexicon file. Coverage lists every token of the speech text that is not a Vietnamese syllable
+    (digits, leftover acronyms, symbols) and not an allow-listed loanword (assets/loanwords.txt), with counts: a
+    syllable can still be the wrong word, so coverage is not correctness.
     """
     from broadcast.pipeline import plan as make_plan
-    from broadcast.speech import coverage
+    from broadcast.speech import coverage, fallbacks, speak_segments
 
     settings = settings_from(options)
     try:
         segments = make_plan(transcript, settings)
     except BroadcastError as exc:
         _fail(str(exc))
+    found: list[tuple[int, fallbacks.Fallback]] = []
     for seg in segments:
         if show_all or seg.speech != seg.text:
             click.echo(f"[{seg.index:03d}] {seg.text}\n   → {seg.speech}")
+        with fallbacks.collect() as notes:
+            speak_segments([seg], lexicon=settings.lexicon)
+        found += [(seg.index, n) for n in notes]
+    if found:
+        click.echo(f"fallbacks: {len(found)} readings no rule could decide; check them (a --lexicon file fixes them):")
+        for index, n in found:
+            click.echo(f"  [{index:03d}] {n.kind:25}  {n.written} → {n.spoken}")
+    else:
+        click.echo("fallbacks: none (every number, date and abbreviation was read by a rule)")
     report = coverage.measure(c.speech for s in segments for c in s.cues)
-    click.echo(f"coverage: {report.summary()}")
+    click.echo(f"coverage: {report.summary()} (syllables the voice can say, not proof they are the right words)")
     for token, count in report.unspoken.most_common():
         click.echo(f"  {count:4d}  {token}")
 

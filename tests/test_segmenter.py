@@ -2,6 +2,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from broadcast.speech import estimate
 from broadcast.text import segmenter, transcript
 from broadcast.text.segmenter import layout_lines, split_cues, split_sentences
 
@@ -134,11 +135,6 @@ def test_captions_and_credit_are_optional(seed_path):
     assert [s.index for s in with_captions] == list(range(1, len(with_captions) + 1))
 
 
-def test_estimates_use_syllables():
-    assert segmenter.count_syllables("Sáng ngày 12/3, đoàn đến.") == 6
-    assert segmenter.estimate_seconds("một hai ba bốn", 4.0) == pytest.approx(1.0)
-
-
 words = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Z", "Cc")), min_size=1, max_size=60)
 
 
@@ -189,7 +185,7 @@ def test_no_cue_is_planned_longer_than_the_maximum_duration():
     text = " ".join(["một hai ba bốn năm sáu bảy tám chín mười"] * 6) + "."
     for rate in (2.0, 3.3, 5.0):
         for cue in split_cues(text, rules=RULES, rate=rate):
-            syllables = sum(segmenter.spoken_syllables(w) for w in cue.text.split())
+            syllables = sum(estimate.spoken_syllables(w) for w in cue.text.split())
             assert syllables / rate <= RULES.max_duration
 
 
@@ -197,20 +193,7 @@ def test_short_cues_are_merged_with_a_neighbour():
     text = "Hôm nay, tỉnh tổ chức lễ ra quân, tuyên truyền an toàn giao thông trên toàn địa bàn các huyện."
     cues = split_cues(text, rules=RULES, rate=3.3)
     for cue in cues:
-        assert sum(segmenter.spoken_syllables(w) for w in cue.text.split()) / 3.3 >= RULES.min_duration
-
-
-def test_spoken_syllables_count_numbers_and_acronyms():
-    assert segmenter.spoken_syllables("BHYT") == 4
-    assert segmenter.spoken_syllables("176") == 5 and segmenter.spoken_syllables("đồng") == 1
-    assert segmenter.spoken_syllables("12/3,") > 2
-
-
-@pytest.mark.parametrize("number, syllables", [
-    ("12", 2), ("10", 1), ("105", 4), ("176", 5), ("1.200", 4), ("2024", 7), ("500.000", 3), ("71.346", 9),
-])
-def test_number_syllables(number, syllables):
-    assert segmenter.number_syllables(number) == syllables
+        assert sum(estimate.spoken_syllables(w) for w in cue.text.split()) / 3.3 >= RULES.min_duration
 
 
 def test_the_text_is_the_transcripts():

@@ -19,6 +19,7 @@ from broadcast.speech import (
     speak_segments,
     to_speech,
 )
+from broadcast.speech import estimate, fallbacks
 from broadcast.speech.coverage import measure, tokens
 from broadcast.speech.lexicon import Lexicon
 from broadcast.speech.syllable import is_syllable
@@ -148,6 +149,91 @@ READINGS = [
 ]
 
 
+# One module per family (broadcast/speech/*.py), each pinned in running newsroom sentences written for these tests.
+FAMILY_READINGS = [
+    # numbers: signs, big and grouped numbers, shorthand, scores and formations, ordinals, fractions, Roman numerals
+    ("Đêm qua, nhiệt độ ở Mường Lát xuống -3 độ C.", "Đêm qua, nhiệt độ ở Mường Lát xuống âm ba độ xê."),
+    ("Tổng tài sản của ngân hàng đạt 2.500.000.000.000 đồng.", "Tổng tài sản của ngân hàng đạt hai nghìn năm trăm tỷ đồng."),
+    ("Kim ngạch đạt 1,234,567 USD.", "Kim ngạch đạt một triệu hai trăm ba mươi bốn nghìn năm trăm sáu mươi bảy đô la Mỹ."),
+    ("Mỗi hộ được hỗ trợ 2tr5, còn giá vé chỉ 50k.", "Mỗi hộ được hỗ trợ hai triệu năm trăm nghìn, còn giá vé chỉ năm mươi nghìn."),
+    ("Đông Á Thanh Hóa thắng 3-1 trên sân nhà.", "Đông Á Thanh Hóa thắng ba một trên sân nhà."),
+    ("Trận đấu kết thúc với tỷ số 2 – 0 nghiêng về đội khách.", "Trận đấu kết thúc với tỷ số hai không nghiêng về đội khách."),
+    ("Huấn luyện viên chọn sơ đồ 4-4-2.", "Huấn luyện viên chọn sơ đồ bốn bốn hai."),
+    ("Tỉnh xếp hạng 1 toàn quốc, đứng thứ 4 khu vực.", "Tỉnh xếp hạng nhất toàn quốc, đứng thứ tư khu vực."),
+    ("Cuộc họp diễn ra vào thứ 2 tuần tới.", "Cuộc họp diễn ra vào thứ hai tuần tới."),
+    ("Hộ nghèo chiếm 1/3 dân số xã; bệnh nhân uống 1/2 viên mỗi sáng.",
+     "Hộ nghèo chiếm một phần ba dân số xã; bệnh nhân uống một phần hai viên mỗi sáng."),
+    ("Theo khoản III Điều 5, sau Thế chiến II, thế kỉ XX và chương iv.",
+     "Theo khoản ba Điều năm, sau Thế chiến hai, thế kỉ hai mươi và chương bốn."),
+    ("Nhiệt độ dao động -5 đến 10 độ, độ ẩm 0,5 - 0,9.", "Nhiệt độ dao động âm năm đến mười độ, độ ẩm không phẩy năm đến không phẩy chín."),
+    # dates and times
+    ("Ngày 25-03-1975, quân ta giải phóng Huế; hạn nộp là 31.12.2024.",
+     "Ngày hai mươi lăm tháng ba năm một nghìn chín trăm bảy mươi lăm, quân ta giải phóng Huế; hạn nộp là ba mươi mốt "
+     "tháng mười hai năm hai nghìn không trăm hai mươi bốn."),
+    ("Quy định áp dụng từ 02/2025, riêng tháng 4 có thay đổi.",
+     "Quy định áp dụng từ tháng hai năm hai nghìn không trăm hai mươi lăm, riêng tháng tư có thay đổi."),
+    ("Pháo hoa bắt đầu lúc 22:45 đêm 29-12 và kéo dài từ 9h - 10h.",
+     "Pháo hoa bắt đầu lúc hai mươi hai giờ bốn mươi lăm đêm hai mươi chín tháng mười hai và kéo dài từ chín giờ đến mười giờ."),
+    ("Kế hoạch thực hiện từ 01-12/2025 tại các xã.",
+     "Kế hoạch thực hiện từ tháng một đến tháng mười hai năm hai nghìn không trăm hai mươi lăm tại các xã."),
+    ("Vận động viên về đích sau 3p20s, lúc 8:00 sáng.", "Vận động viên về đích sau ba phút hai mươi giây, lúc tám giờ sáng."),
+    # money
+    ("Vé vào cửa 50.000đ/lượt, gửi xe 5.000 đồng/lượt.", "Vé vào cửa năm mươi nghìn đồng một lượt, gửi xe năm nghìn đồng một lượt."),
+    ("Cổ phiếu chốt phiên ở mức 48.400 đồng/cổ phần.", "Cổ phiếu chốt phiên ở mức bốn mươi tám nghìn bốn trăm đồng một cổ phần."),
+    ("Một USD đổi được khoảng 25.000 VNĐ, giá 100$ tăng lên.",
+     "Một đô la Mỹ đổi được khoảng hai mươi lăm nghìn đồng, giá một trăm đô la tăng lên."),
+    ("Vốn ODA đạt 370 tỷ USD.", "Vốn o đê a đạt ba trăm bảy mươi tỷ đô la Mỹ."),
+    # measures
+    ("Thời tiết nắng nóng 39°C, điện áp 220V, tần số 50Hz.",
+     "Thời tiết nắng nóng ba mươi chín độ xê, điện áp hai trăm hai mươi vôn, tần số năm mươi héc."),
+    ("Điện thoại bộ nhớ 128GB giá 12 triệu đồng.", "Điện thoại bộ nhớ một trăm hai mươi tám gi ga bai giá mười hai triệu đồng."),
+    ("Cầu thủ cao 1m75, nặng 72kg.", "Cầu thủ cao một mét bảy mươi lăm, nặng bảy mươi hai ki lô gam."),
+    ("Phòng rộng 3 x 4 m; tấm ván 5x20 cm.", "Phòng rộng ba nhân bốn mét; tấm ván năm nhân hai mươi xen ti mét."),
+    ("Sao Hỏa cách hàng chục triệu km, gạo từ 3kg-6kg.",
+     "Sao Hỏa cách hàng chục triệu ki lô mét, gạo từ ba ki lô gam đến sáu ki lô gam."),
+    # addresses: telephones, e-mail and web, postal short forms
+    ("Gọi đường dây nóng 093-655-5449 hoặc +84912345678.",
+     "Gọi đường dây nóng không chín ba, sáu năm năm, năm bốn bốn chín hoặc cộng tám bốn, chín một hai ba bốn năm sáu bảy tám."),
+    ("Mọi ý kiến gửi về bandoc@ttv.vn hoặc xem tại ttv.vn.",
+     "Mọi ý kiến gửi về bandoc a còng tê tê vê chấm vê nờ hoặc xem tại tê tê vê chấm vê nờ."),
+    ("Khi có cháy, gọi ngay tổng đài 114 hoặc đường dây nóng 1022.",
+     "Khi có cháy, gọi ngay tổng đài một một bốn hoặc đường dây nóng một không hai hai."),
+    ("Trụ sở đặt tại số 12 p. Điện Biên, TP. Thanh Hóa.", "Trụ sở đặt tại số mười hai phường Điện Biên, thành phố Thanh Hóa."),
+    # abbreviations
+    ("Theo PV, trường ĐH Hồng Đức phối hợp với LHQ.", "Theo phóng viên, trường Đại học Hồng Đức phối hợp với Liên Hợp Quốc."),
+    ("HĐQT công ty họp về ATTT và ATTP.", "Hội đồng quản trị công ty họp về an toàn thông tin và an toàn thực phẩm."),
+    ("Tai nạn xảy ra tại Km 15 QL 1A.", "Tai nạn xảy ra tại ki lô mét mười lăm Quốc lộ một A."),
+]
+
+
+@pytest.mark.parametrize("written, spoken", FAMILY_READINGS, ids=[w[:40] for w, _ in FAMILY_READINGS])
+def test_family_reading(written, spoken):
+    assert say(written) == spoken
+
+
+@pytest.mark.parametrize("written, kind, token, spoken", [
+    ("Đại diện KISIA phát biểu.", fallbacks.SPELLED, "KISIA", "ca i ét i a"),
+    ("Phiên bản 3.5 ra mắt.", fallbacks.AMBIGUOUS, "3.5", "ba chấm năm"),
+    ("Giá tăng 1/5 so với hôm qua.", None, None, None),  # 'tăng' decides: a fraction, nothing to report
+    ("Hội chợ khai mạc 12/3 tại quảng trường.", fallbacks.AMBIGUOUS, "12/3", "mười hai tháng ba"),
+    ("Mã hồ sơ 06 được cấp cho hộ 007.", fallbacks.DIGITS, "007", "không không bảy"),
+    ("Thư gửi về bandoc@ttv.vn.", fallbacks.AS_WRITTEN, "bandoc", "bandoc"),
+])
+def test_readings_no_rule_decides_are_reported(written, kind, token, spoken):
+    with fallbacks.collect() as notes:
+        say(written)
+    if kind is None:
+        assert notes == []
+    else:
+        assert fallbacks.Fallback(kind, token, spoken) in notes
+
+
+def test_estimates_report_no_fallbacks():
+    with fallbacks.collect() as notes:
+        estimate.spoken_syllables("XYZQ")
+    assert notes == []
+
+
 @pytest.mark.parametrize("written, spoken", READINGS, ids=[w for w, _ in READINGS])
 def test_reading(written, spoken):
     assert say(written) == spoken
@@ -247,7 +333,31 @@ def test_allow_listed_loanword_counts_as_speakable():
 
 
 def test_estimates_count_spoken_syllables():
-    assert segmenter.count_syllables(say("Năm 2023.")) == 8
+    assert estimate.count_syllables(say("Năm 2023.")) == 8
+    assert estimate.count_syllables("Sáng ngày 12/3, đoàn đến.") == 6
+    assert estimate.estimate_seconds("một hai ba bốn", 4.0) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("word, syllables", [
+    ("BHYT", 4), ("176", 5), ("đồng", 1), ("12/3,", 4), ("TTV", 3), ("25°C", 5), ("10h30", 4), ("0237.3852.444", 11),
+])
+def test_a_word_counts_the_syllables_the_speech_stage_reads(word, syllables):
+    assert estimate.spoken_syllables(word) == syllables == estimate.count_syllables(say(word))
+
+
+@pytest.mark.parametrize("number, syllables", [
+    ("12", 2), ("10", 1), ("105", 4), ("176", 5), ("1.200", 4), ("2024", 7), ("500.000", 3), ("71.346", 9),
+])
+def test_number_syllables(number, syllables):
+    assert estimate.number_syllables(number) == syllables
+
+
+def test_an_acronym_after_its_expansion_counts_nothing_in_estimates():
+    words = "Hội đồng nhân dân (HĐND) tỉnh họp; (HĐND) tỉnh".split()
+    counts = estimate.syllables_per_word(words)
+    assert counts[4] == 0  # read once, after its expansion
+    assert counts[-2] == 4  # not after its expansion: read out
+    assert sum(counts) == estimate.count_syllables(speak_cues([" ".join(words)])[0])
 
 
 def test_espeak_reads_each_speech_token_as_one_word():
@@ -286,3 +396,19 @@ def test_emoji_are_not_sent_to_the_voice():
 def test_digits_no_rule_reads_are_still_read(written, spoken):
     """Found by tests/test_properties.py: digits glued to letters or dotted were left for eSpeak to guess."""
     assert say(written) == spoken
+
+
+def test_speech_command_lists_each_fallback_with_its_segment(tmp_path):
+    from click.testing import CliRunner
+
+    from broadcast.cli import cli
+
+    path = tmp_path / "tin.txt"
+    path.write_text("Tin ngắn\n\nĐại diện KISIA dự họp ngày 12/3. Hội chợ mở 14/3 tại quảng trường.\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["speech", str(path)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "fallbacks: 2 readings no rule could decide; check them (a --lexicon file fixes them):" in lines
+    assert any(line.startswith("  [002] spelled letter by letter") and "KISIA → ca i ét i a" in line for line in lines)
+    assert any(line.startswith("  [003] ambiguous form") and "14/3 → mười bốn tháng ba" in line for line in lines)
+    assert lines[-1].startswith("coverage: ")

@@ -114,7 +114,7 @@ def estimate(
     paragraph_pause: float = DEFAULT_PARAGRAPH_PAUSE,
 ) -> list[TimedSegment]:
     """A plan before any audio exists: durations from syllable counts of the speech text."""
-    from broadcast.text.segmenter import estimate_seconds
+    from broadcast.speech.estimate import estimate_seconds
 
     timed: list[TimedSegment] = []
     t = 0.0

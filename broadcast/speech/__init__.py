@@ -1,9 +1,11 @@
 """Written text → the text a voice is given. Subtitles keep the written text; only `speech` changes.
 
-Normalization is a list of small steps (str → str) applied in order, each a rule whose data sits beside it
-(tables here, in `numbers.py`, and the lexicon in assets/lexicon.tsv); callers may pass their own list.
-A sentence is normalized cue by cue, since each cue is one part of the voice's input, but with the sentence
-as context: `CONTEXT_STEPS` see all cues of a sentence before the per-cue steps run.
+Normalization is a list of small steps (str → str) applied in order, each a rule whose data sits beside it, one
+module per family: numbers.py, dates.py (dates and times), money.py, measures.py, addresses.py (e-mail and web
+addresses, telephones, postal short forms), abbreviations.py (spelling what the lexicon in assets/lexicon.tsv does
+not expand). Callers may pass their own list. A sentence is normalized cue by cue, since each cue is one part of
+the voice's input, but with the sentence as context: `CONTEXT_STEPS` see all cues of a sentence before the per-cue
+steps run. Readings that no rule could decide are reported through `fallbacks`.
 """
 
 from __future__ import annotations
@@ -12,38 +14,19 @@ import functools
 import re
 import unicodedata
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
-from broadcast.speech import numbers
+from broadcast.speech import addresses, dates, measures, money, numbers
+from broadcast.speech.abbreviations import spell_acronyms
 from broadcast.speech.lexicon import Lexicon, drop_repeated_acronyms, unify_tone_marks
-from broadcast.text.segmenter import Segment
 from broadcast.text.transcript import drop_emoji  # the voice cannot say them, whatever path text came by
+
+if TYPE_CHECKING:
+    from broadcast.text.segmenter import Segment
 
 Step = Callable[[str], str]
 ContextStep = Callable[[list[str]], list[str]]
 
-# After a number (case-sensitive). Rates read "một" (per) where a newsreader says it, "trên" for concentrations.
-UNITS = {
-    "km/h": "ki lô mét một giờ", "m/s": "mét một giây", "mg/l": "mi li gam trên lít", "tạ/ha": "tạ một héc ta",
-    "tấn/ha": "tấn một héc ta", "đồng/kg": "đồng một ki lô gam", "km": "ki lô mét", "m": "mét",
-    "cm": "xen ti mét", "mm": "mi li mét", "kg": "ki lô gam", "g": "gam", "mg": "mi li gam", "l": "lít",
-    "ml": "mi li lít", "ha": "héc ta", "m2": "mét vuông", "m²": "mét vuông", "km2": "ki lô mét vuông",
-    "km²": "ki lô mét vuông", "m3": "mét khối", "m³": "mét khối", "%": "phần trăm", "°C": "độ xê",
-    "kW": "ki lô oát", "MW": "mê ga oát", "kWh": "ki lô oát giờ", "USD": "đô la Mỹ",
-}
-# After a slash that follows a word: 62.000 đồng/kg, 5 triệu đồng/người/tháng.
-PER_UNITS = {
-    "kg": "ki lô gam", "ha": "héc ta", "h": "giờ", "giờ": "giờ", "ngày": "ngày", "tháng": "tháng", "năm": "năm",
-    "người": "người", "lít": "lít", "l": "lít", "tấn": "tấn", "m2": "mét vuông", "m²": "mét vuông", "con": "con",
-    "hộ": "hộ", "sào": "sào", "suất": "suất", "lượt": "lượt", "km": "ki lô mét",
-}
-# Capital letters spelled out in acronyms that no lexicon knows (TTV → tê tê vê).
-LETTER_NAMES = {
-    "A": "a", "Ă": "á", "Â": "ớ", "B": "bê", "C": "xê", "D": "dê", "Đ": "đê", "E": "e", "Ê": "ê", "F": "ép",
-    "G": "giê", "H": "hát", "I": "i", "J": "gi", "K": "ca", "L": "lờ", "M": "mờ", "N": "nờ", "O": "o", "Ô": "ô",
-    "Ơ": "ơ", "P": "pê", "Q": "quy", "R": "rờ", "S": "ét", "T": "tê", "U": "u", "Ư": "ư", "V": "vê",
-    "W": "vê kép", "X": "ích", "Y": "i", "Z": "dét",
-}
 SYMBOLS = {"&": " và ", "+": " cộng ", "%": " phần trăm ", "@": " a còng ", "=": " bằng "}
 
 
@@ -56,51 +39,58 @@ def drop_quotes(text: str) -> str:
     return re.sub(r"[\"“”‘’«»]", "", text)
 
 
-def units(text: str) -> str:
-    """92 km/h → 92 ki lô mét một giờ; 6,3% → 6,3 phần trăm; 62.000 đồng/kg → … đồng một ki lô gam."""
-    after_number = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
-    text = re.sub(r"(?<=\d)\s?(" + after_number + r")(?![\w/])", lambda m: " " + UNITS[m.group(1)], text)
-    per = "|".join(re.escape(u) for u in sorted(PER_UNITS, key=len, reverse=True))
-    return re.sub(r"(?<=\w)/(" + per + r")(?!\w)", lambda m: " một " + PER_UNITS[m.group(1)], text)
-
-
-def spell_acronyms(text: str) -> str:
-    """Capitals left after the lexicon are spelled by letter: TTV → tê tê vê, N.T.H. → nờ tê hát, 1 B → 1 bê."""
-    def spell(m: re.Match[str]) -> str:
-        letters = [ch for ch in m.group(0) if ch != "."]
-        if len(letters) == 1 and letters[0] in "AEIOUYÔƠƯÊ":
-            return m.group(0).rstrip(".")  # a single vowel is a word as well as a letter
-        return " ".join(LETTER_NAMES.get(ch, ch) for ch in letters)
-
-    caps = "A-ZĐĂÂÊÔƠƯ"
-    return re.sub(rf"(?<![\w.])(?:[{caps}]\.){{2,}}|(?<![\w.])[{caps}]{{1,8}}(?![\w])", spell, text)
+_SPACED_DASH = re.compile(r"\s+[–—-]\s+")
+_JOINING = re.compile(r"(?<=\w)[-/](?=\w)")
+_EDGE_DASH = re.compile(r"^\s*[–—-]\s*|\s*[–—-]\s*$")
+_SYMBOL = re.compile("|".join(re.escape(s) for s in SYMBOLS))
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([,.;:!?…)])")
+_COMMAS = re.compile(r",(\s*,)+")
 
 
 def symbols(text: str) -> str:
     """Dashes between words become a pause, joining hyphens and slashes a space, & and % words."""
-    text = re.sub(r"\s+[–—-]\s+", ", ", text)
-    text = re.sub(r"(?<=\w)[-/](?=\w)", " ", text)
-    text = re.sub(r"^\s*[–—-]\s*|\s*[–—-]\s*$", " ", text)
-    for symbol, word in SYMBOLS.items():
-        text = text.replace(symbol, word)
-    text = re.sub(r"\s+([,.;:!?…)])", r"\1", text)
-    return re.sub(r",(\s*,)+", ",", text)
+    text = _SPACED_DASH.sub(", ", text)
+    text = _JOINING.sub(" ", text)
+    text = _EDGE_DASH.sub(" ", text)
+    text = _SYMBOL.sub(lambda m: SYMBOLS[m.group(0)], text)
+    text = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
+    return _COMMAS.sub(",", text)
 
 
 def collapse_spaces(text: str) -> str:
     return " ".join(text.split())
 
 
+# The rules for digits, in order: each family's rules sit where the forms they read must be taken before others
+# would misread them (a full date's dashes before ranges, ranges before signs, fractions before dates' slashes …).
 NUMBER_STEPS: tuple[Step, ...] = (
-    numbers.digits_then_letters, units, numbers.phone_numbers, numbers.document_numbers, numbers.number_ranges, numbers.dates,
-    numbers.fractions, numbers.times, numbers.decimals, numbers.roman_numerals, numbers.ordinals,
-    numbers.leading_zeros, numbers.cardinals, numbers.leftover_digits,
+    addresses.telephones, numbers.groupings, dates.document_numbers, numbers.scores, dates.dates,
+    numbers.number_ranges, dates.months, numbers.signs, numbers.products, numbers.mixed_fractions, dates.slash_forms,
+    dates.times, measures.heights, money.money, measures.measures, numbers.shorthand, numbers.digits_then_letters,
+    numbers.decimals, numbers.ordinals, numbers.leading_zeros, numbers.cardinals, numbers.leftover_digits,
 )
+_DIGIT = re.compile(r"\d")
+
+
+def with_digits(steps: Sequence[Step]) -> Step:
+    """The steps as one, run only on text that has a digit (most cues have none: this keeps a bulletin fast)."""
+    def step(text: str) -> str:
+        if _DIGIT.search(text):
+            for each in steps:
+                text = each(text)
+        return text
+
+    step.__qualname__ = "with_digits"
+    return step
+
+
+_NUMBERS = with_digits(NUMBER_STEPS)
 
 
 def default_steps(lexicon: Lexicon) -> tuple[Step, ...]:
-    return (nfc, drop_emoji, unify_tone_marks, drop_quotes, lexicon.expand, *NUMBER_STEPS, spell_acronyms, symbols,
-            collapse_spaces)
+    return (nfc, drop_emoji, unify_tone_marks, drop_quotes, addresses.electronic, addresses.short_forms,
+            lexicon.expand, numbers.roman_numerals, _NUMBERS, measures.units_after_words, money.currency_codes,
+            spell_acronyms, symbols, collapse_spaces)
 
 
 @functools.lru_cache(maxsize=1)

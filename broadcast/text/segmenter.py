@@ -7,11 +7,11 @@ name or between a number and what follows it when another break exists.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Literal
 
 from broadcast import defaults
+from broadcast.speech import estimate
 from broadcast.subtitles.rules import CueRules
 from broadcast.text.transcript import Transcript
 
@@ -248,8 +248,8 @@ def split_cues(
     words = sentence.split(" ")
     n = len(words)
     syllables = [0]
-    for word in words:
-        syllables.append(syllables[-1] + spoken_syllables(word))
+    for count in estimate.syllables_per_word(words):  # as the speech stage reads each word
+        syllables.append(syllables[-1] + count)
     # best[i]: (cost, previous break) for the words[:i] cut into cues
     best: list[tuple[float, int]] = [(0.0, 0)] + [(float("inf"), 0)] * n
     for i in range(1, n + 1):
@@ -337,58 +337,3 @@ def segment(
                 )
             )
     return segments
-
-
-_SYLLABLE = re.compile(r"\w+", re.UNICODE)
-
-
-def count_syllables(text: str) -> int:
-    """Spoken syllables, counted on speech text (each Vietnamese word written apart is one syllable)."""
-    return len(_SYLLABLE.findall(text))
-
-
-_NUMBER = re.compile(r"(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?")
-
-
-def number_syllables(digits: str) -> int:
-    """Syllables of an integer read in Vietnamese: 500.000 → năm trăm nghìn (3), 2024 → hai nghìn không trăm
-    hai mươi tư (7), 176 → một trăm bảy mươi sáu (5)."""
-    digits = digits.replace(".", "").lstrip("0") or "0"
-    groups = [digits[max(0, k - 3):k] for k in range(len(digits), 0, -3)][::-1]
-    total = 0
-    for position, group in enumerate(groups):
-        h, t, o = (int(ch) for ch in group.rjust(3, "0"))
-        leading = position == 0
-        if not (h or t or o):
-            continue
-        if h or not leading:
-            total += 2  # "x trăm", or "không trăm" inside a number
-        if t:
-            total += 1 if t == 1 else 2  # "mười" / "x mươi"
-        elif o and (h or not leading):
-            total += 1  # "linh"
-        total += 1 if o else 0
-        total += 0 if position == len(groups) - 1 else 1  # nghìn, triệu, tỷ
-    return max(1, total)
-
-
-_BRACKETED_ACRONYM = re.compile(r"\([A-ZĐ&]{2,}\)[,.;:]?")
-
-
-def spoken_syllables(word: str) -> int:
-    """Syllables a voice takes to say a written word: numbers are read out (176 → một trăm bảy mươi sáu)
-    and acronyms spelled (BHYT → bê hát y tê), so both count more than one."""
-    if _BRACKETED_ACRONYM.fullmatch(word):
-        return 0  # "(HĐND)" after its expansion is not read again (see broadcast.speech)
-    numbers = list(_NUMBER.finditer(word))
-    if numbers:
-        total = sum(number_syllables(m.group(1)) + (1 + len(m.group(2)) if m.group(2) else 0) for m in numbers)
-        return total + len(_SYLLABLE.findall(_NUMBER.sub(" ", word)))
-    letters = [ch for ch in word if ch.isalpha()]
-    if len(letters) >= 2 and all(ch.isupper() for ch in letters):
-        return len(letters)
-    return count_syllables(word)
-
-
-def estimate_seconds(text: str, rate: float = DEFAULT_RATE) -> float:
-    return max(1, count_syllables(text)) / rate
