@@ -5,6 +5,7 @@ touches the network."""
 from __future__ import annotations
 
 import json
+import re
 import socket
 
 import pytest
@@ -117,7 +118,7 @@ def test_voices_are_the_vietnamese_ones_in_any_case():
 
 
 def test_sentences_go_out_concurrently_in_order(monkeypatch, faulty):
-    fake = faulty(delay=0.15)
+    fake = faulty(delay=0.5)  # long enough that three requests overlap even on a loaded machine
     sentences = [[f"Câu số {i}, phần một.", f"phần hai của câu {i}."] for i in range(7)]
     results = dict(EdgeEngine(concurrency=3).synthesize_all(sentences))
     assert sorted(results) == list(range(7)) and len(fake.requests) == 7
@@ -236,10 +237,15 @@ def test_the_failing_sentence_is_named_and_the_rest_is_cancelled(monkeypatch, fa
 
 def test_stopping_early_cancels_what_is_in_flight(monkeypatch, faulty):
     fake = faulty(delay=0.2)
-    stream = EdgeEngine(concurrency=2).synthesize_all([[f"Câu {i}."] for i in range(20)])
+    stream = EdgeEngine(concurrency=2).synthesize_all([[f"Câu {i}."] for i in range(40)])
     next(stream)
     stream.close()  # returns once the loop has stopped
-    assert len(fake.requests) < 6
+    sent = len(fake.requests)
+    assert sent < 20  # (a few at most; loosely bounded so a loaded machine cannot fail it)
+    import time
+
+    time.sleep(0.5)
+    assert len(fake.requests) == sent  # nothing goes out after close
 
 
 # --- through the command line -------------------------------------------------------------------------------
@@ -278,13 +284,13 @@ def test_produce_when_the_service_fails_is_one_line_and_writes_nothing(monkeypat
     result = produce(SAMPLE, "-o", out, "--engine", "edge", "--no-cache")
     assert result.exit_code == 1
     [line] = result.stderr.strip().splitlines()
-    assert "sentence 1:" in line and "HTTP 503" in line and "Traceback" not in result.stderr
+    # four sentences are in flight at once: the one named is whichever ran out of retries first
+    assert re.search(r"sample.txt: sentence \d+: edge-tts failed for '.*': HTTP 503, after 3 attempts$", line)
+    assert "Traceback" not in result.stderr
     assert not out.exists() or not any(out.iterdir())
 
 
 def test_a_fallback_list_is_tried_in_order_and_recorded_per_segment(monkeypatch, faulty, tmp_path):
-    import re
-
     import requests
     import responses
 
