@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import socket
+import time
 
 import pytest
 from click.testing import CliRunner
@@ -242,8 +243,6 @@ def test_stopping_early_cancels_what_is_in_flight(monkeypatch, faulty):
     stream.close()  # returns once the loop has stopped
     sent = len(fake.requests)
     assert sent < 20  # (a few at most; loosely bounded so a loaded machine cannot fail it)
-    import time
-
     time.sleep(0.5)
     assert len(fake.requests) == sent  # nothing goes out after close
 
