@@ -98,8 +98,10 @@ def main() -> None:
     print(f"| {f'edge, --concurrency {args.concurrency}':<28} | {len(segments):>8} | {con:>13.2f} | "
           f"{con / seq:>13.2f} |")
     print(f"| {'rerun, all from the cache':<28} | {rerun_requests:>8} | {cached:>13.2f} | {cached / seq:>13.2f} |")
+    ratios = [c / q for q, c in zip(sequential, concurrent)]
     print(f"\nall runs (s): sequential {', '.join(f'{t:.2f}' for t in sequential)}; concurrent "
-          f"{', '.join(f'{t:.2f}' for t in concurrent)}")
+          f"{', '.join(f'{t:.2f}' for t in concurrent)}; ratio within each pair "
+          f"{', '.join(f'{r:.2f}' for r in ratios)} (median {statistics.median(ratios):.2f})")
     print(f"the delay alone: {floor:.2f} s one at a time, {waves * args.delay:.2f} s in {waves} rounds of "
           f"{args.concurrency} (best possible ratio {waves / len(segments):.2f}); target ≤ 0.35× sequential: "
           f"{'met' if con / seq <= 0.35 else 'NOT met'}; cached rerun sent {rerun_requests} requests "
