@@ -236,6 +236,13 @@ def test_the_failing_sentence_is_named_and_the_rest_is_cancelled(monkeypatch, fa
     assert info.value.position == 2 and len(fake.requests) < 10
 
 
+def test_a_failure_among_many_in_flight_leaves_nothing_for_asyncio_to_log(monkeypatch, faulty, caplog):
+    faulty(faults=lambda n, text: "not-mp3")  # every sentence fails, four at a time
+    with pytest.raises(EngineError):
+        list(EdgeEngine(concurrency=4).synthesize_all([[f"Câu số {i}."] for i in range(8)]))
+    assert not [r for r in caplog.records if r.name == "asyncio"]
+
+
 def test_stopping_early_cancels_what_is_in_flight(monkeypatch, faulty):
     fake = faulty(delay=0.2)
     stream = EdgeEngine(concurrency=2).synthesize_all([[f"Câu {i}."] for i in range(40)])
@@ -326,5 +333,5 @@ def test_the_chain_failing_everywhere_is_one_line(monkeypatch, faulty, tmp_path)
     with pytest.raises(BroadcastError) as info:
         list(synthesis.synthesize(SAMPLE, segments, EdgeEngine(), None, [("piper", broken)], log=log))
     message = str(info.value)
-    assert "\n" not in message and "sentence 1: edge-tts sent audio that is not MP3" in message
+    assert "\n" not in message and re.search(r"sentence \d+: edge-tts sent audio that is not MP3", message)
     assert "the fallback piper cannot start: cannot start here" in message

@@ -171,31 +171,32 @@ class EdgeEngine:
         started.set()
         gate = asyncio.Semaphore(self.concurrency)  # waiters are served in order: sentences go out in order
 
-        async def one(position: int, parts: Sequence[str]) -> None:
+        async def one(position: int, parts: Sequence[str]) -> EngineError | None:
+            """Speak one sentence into `results`; a failure is returned, never raised, so no task is left
+            holding an exception for asyncio to log when the loop shuts down."""
             async with gate:
                 try:
                     speech = await self._sentence(list(parts))
                 except EngineError as exc:
-                    raise EngineError(str(exc), position=position) from None
+                    return EngineError(str(exc), position=position)
                 except (asyncio.CancelledError, KeyboardInterrupt):
                     raise
                 except Exception as exc:  # an edge-tts or aiohttp failure not foreseen: still one line
-                    raise EngineError(f"edge-tts failed: {type(exc).__name__}: {first_line(exc)}",
-                                      position=position) from None
+                    return EngineError(f"edge-tts failed: {type(exc).__name__}: {first_line(exc)}", position=position)
             results.put((position, speech))
+            return None
 
         tasks = [asyncio.create_task(one(i, parts)) for i, parts in enumerate(sentences)]
         try:
             for finished in asyncio.as_completed(tasks):
-                try:
-                    await finished
-                except EngineError as exc:
-                    results.put(exc)
+                failure = await finished
+                if failure is not None:
+                    results.put(failure)
                     break
         finally:
             for task in tasks:
                 task.cancel()
-            await asyncio.wait(tasks)
+            await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _sentence(self, parts: list[str]) -> SpeechAudio:
         text, part_starts = join_parts(parts)
