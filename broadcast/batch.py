@@ -78,11 +78,21 @@ def produce_one(path: Path, out_dir: Path, settings: Settings, progress: Progres
     )
 
 
+SHOWN_SENTENCES = 12  # sentences listed by number in the summary; more are counted
+
+
 def sources_note(log, total: int) -> str:
-    """"3 of 9 from cache; espeak fallback for 6 of 9 segments (cause)", or "" when all came from the engine."""
+    """"8 of 9 from cache, spoken now: 4; espeak fallback for 6 of 9 segments (cause)", or "" when all came
+    from the engine just now. After an edit, the numbers say which sentences were spoken again."""
     notes = []
     if log.cached:
-        notes.append(f"{len(log.cached)} of {total} from cache")
+        note = f"{len(log.cached)} of {total} from cache"
+        spoken = sorted(set(log.synthesized + log.fallback_segments) - set(log.cached))
+        if spoken:
+            shown = ", ".join(map(str, spoken[:SHOWN_SENTENCES]))
+            more = f" and {len(spoken) - SHOWN_SENTENCES} more" if len(spoken) > SHOWN_SENTENCES else ""
+            note += f", spoken now: {shown}{more}"
+        notes.append(note)
     for use in log.fallbacks:
         notes.append(f"{use.engine} fallback for {len(use.segments)} of {total} segments ({use.cause})")
     return "; ".join(notes)
@@ -116,7 +126,8 @@ def run(paths: list[Path], out_dir: Path, settings: Settings, jobs: int = 1,
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=context,
                                  initializer=_worker_start) as pool:
-            futures = {pool.submit(_worker_produce, paths[i], out_dir, settings): i for i in todo}
+            with interrupt.blocked_for_children():  # workers start with the stop signals held
+                futures = {pool.submit(_worker_produce, paths[i], out_dir, settings): i for i in todo}
             try:
                 for future in as_completed(futures):
                     finish(futures[future], future.result())
@@ -129,6 +140,7 @@ def run(paths: list[Path], out_dir: Path, settings: Settings, jobs: int = 1,
 def _worker_start() -> None:
     """In each worker: SIGINT/SIGTERM stop the transcript in hand cleanly, and any later ones at once."""
     interrupt.install(raising=False)
+    interrupt.unblock()  # a signal that came while this process was starting is acted on now
 
 
 def _worker_produce(path: Path, out_dir: Path, settings: Settings) -> Outcome:

@@ -14,7 +14,8 @@ from typing import Any
 
 import click
 
-from broadcast.errors import BroadcastError
+from broadcast.errors import UsageError
+from broadcast.options import suggestion
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -24,10 +25,17 @@ else:  # pragma: no cover
 DEFAULT_NAME = "broadcast.toml"
 GROUPS = ("text", "voice", "audio", "subtitles", "output")
 NOT_CONFIGURABLE = {"transcripts", "transcript", "config", "help", "srt_path"}
+MAX_BYTES = 1_000_000  # a station's settings are a few hundred bytes
 
 
-class ConfigError(BroadcastError):
+class ConfigError(UsageError):
     pass
+
+
+def spelling(param: click.Parameter) -> str:
+    """The key as the README and --help spell it: the long option without its dashes (`format`, `sample-rate`)."""
+    longs = [o[2:] for o in param.opts if o.startswith("--")]
+    return longs[0] if longs else str(param.name)
 
 
 def _names(command: click.Command) -> dict[str, click.Parameter]:
@@ -61,25 +69,33 @@ def load(path: Path | None, command: click.Command) -> dict[str, Any]:
         path = Path(DEFAULT_NAME)
         if not path.is_file():
             return {}
+    from broadcast.files import ReadError, read_limited
+
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        data = tomllib.loads(read_limited(path, MAX_BYTES, "a broadcast.toml").decode("utf-8"))
+    except ReadError as exc:
+        raise ConfigError(str(exc)) from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    except RecursionError:  # tomllib recurses once per level of nested arrays or inline tables
+        raise ConfigError(f"{path}: not valid TOML (nested too deeply)") from None
     names = _names(command)
     ctx = click.Context(command)
     defaults: dict[str, Any] = {}
     for key, value in _flatten(path, data).items():
         param = names.get(key.replace("-", "_"))
         if param is None:
-            raise ConfigError(f"{path}: unknown setting {key!r} (known: {', '.join(sorted(p.name for p in set(names.values())))})")
+            known = sorted({spelling(p) for p in names.values()})
+            raise ConfigError(f"{path}: unknown setting {key!r}{suggestion(key, known)} (known: {', '.join(known)})")
         if isinstance(param.type, click.Choice) and isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)  # sample_rate = 48000 means the choice "48000"
+        if isinstance(param, click.Option) and param.is_flag and not isinstance(value, bool):
+            raise ConfigError(f"{path}: {key}: {value!r} is not true or false")
         if isinstance(value, (list, dict)) and not param.multiple:
-            raise ConfigError(f"{path}: {key}: expected a single value, not {value!r}")
+            shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+            raise ConfigError(f"{path}: {key}: expected a single value, not {shown}")
         try:
             checked = param.type_cast_value(ctx, value)
             if param.callback is not None:

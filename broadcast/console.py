@@ -48,11 +48,17 @@ def _level(o: Outcome) -> str:
     return f"{o.integrated:.1f} LUFS, {o.true_peak:.1f} dBTP"
 
 
+def count(n: int, noun: str) -> str:
+    """"1 cue", "2 cues"."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def summary(o: Outcome, verbose: bool) -> list[str]:
     """A few lines for one produced bulletin."""
     lines = [
-        f"{o.source}: {o.duration:.1f} s of audio, {o.segments} segments, {o.cues} cues, {_level(o)}; "
-        f"{len(o.files)} files written to {o.folder} in {o.seconds:.1f} s" + (f" ({o.sources})" if o.sources else "")
+        f"{o.source}: {o.duration:.1f} s of audio, {count(o.segments, 'segment')}, {count(o.cues, 'cue')}, "
+        f"{_level(o)}; {count(len(o.files), 'file')} written to {o.folder} in {o.seconds:.1f} s"
+        + (f" ({o.sources})" if o.sources else "")
     ]
     if verbose:
         lines.append(f"  gain {o.gain_db:+.2f} dB for the whole bulletin and its clips")
@@ -66,7 +72,7 @@ def table(outcomes: Sequence[Outcome], seconds: float, jobs: int) -> list[str]:
     rows = [("transcript", "status", "audio", "segments", "cues", "loudness", "time", "note")]
     for o in outcomes:
         if o.ok:
-            note = f"{len(o.warnings)} warning{'s' if len(o.warnings) != 1 else ''}" if o.warnings else ""
+            note = count(len(o.warnings), "warning") if o.warnings else ""
             rows.append((o.source.name, "ok", f"{o.duration:.1f} s", str(o.segments), str(o.cues), _level(o),
                          f"{o.seconds:.1f} s", note))
         else:
@@ -77,5 +83,5 @@ def table(outcomes: Sequence[Outcome], seconds: float, jobs: int) -> list[str]:
     lines.insert(1, "  ".join("-" * w for w in widths))
     failed = sum(not o.ok for o in outcomes)
     lines.append(f"{len(outcomes) - failed} of {len(outcomes)} produced, {failed} failed, "
-                 f"in {seconds:.1f} s with {jobs} job{'s' if jobs != 1 else ''}")
+                 f"in {seconds:.1f} s with {count(jobs, 'job')}")
     return lines

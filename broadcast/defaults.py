@@ -6,3 +6,4 @@
 RATE = 3.3
 SENTENCE_PAUSE = 0.45  # seconds of silence between sentences
 PARAGRAPH_PAUSE = 1.0  # and between paragraphs
+MAX_HOURS = 3.0  # hours of speech a transcript may be estimated at before produce, plan and speech refuse it

@@ -112,6 +112,28 @@ def _holding_default_sigint() -> Iterator[None]:
 
 
 @contextmanager
+def blocked_for_children() -> Iterator[None]:
+    """Block SIGINT and SIGTERM in this thread while child processes are started: they inherit the mask, so a
+    Ctrl-C that lands while a worker is still starting Python is held until the worker has installed its
+    handler (`unblock()`), instead of printing a traceback from the middle of its imports. Here the signal
+    waits until the block ends."""
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - Windows
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+def unblock() -> None:
+    """Take SIGINT and SIGTERM again (in a worker started under `blocked_for_children`)."""
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)
+
+
+@contextmanager
 def allowed() -> Iterator[None]:
     """Let a signal raise inside the block, at once if one is already waiting."""
     global _raising

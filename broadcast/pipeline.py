@@ -12,16 +12,17 @@ import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
-from broadcast import __version__, speech
+from broadcast import __version__, defaults, speech
 from broadcast.audio import loudness, mastering, sound, timeline
 from broadcast.delivery import manifest
 from broadcast.delivery.folder import StagedFolder
-from broadcast.errors import BroadcastError
+from broadcast.errors import BroadcastError, UsageError
 from broadcast.subtitles import timing, writers
-from broadcast.subtitles.rules import DEFAULT_FPS, CueRules, parse_timecode
+from broadcast.subtitles.rules import DEFAULT_FPS, CueRules, frame_rate, parse_timecode
 from broadcast.text import segmenter, transcript
 from broadcast.voice import engines, synthesis
 from broadcast.voice.base import Engine, SpeechAudio
@@ -39,6 +40,7 @@ class Settings:
     sentence_pause: float = timeline.DEFAULT_SENTENCE_PAUSE
     paragraph_pause: float = timeline.DEFAULT_PARAGRAPH_PAUSE
     lexicon: Path | None = None  # user abbreviations (written<TAB>spoken), over assets/lexicon.tsv
+    max_hours: float | None = defaults.MAX_HOURS  # refuse a transcript estimated to speak longer (None: no limit)
     # voice
     engine: str = "espeak"
     voice: str | None = None
@@ -54,7 +56,7 @@ class Settings:
     bit_depth: int = 24  # WAV; MP3 is encoded from a 24-bit master
     # subtitles
     subtitles: tuple[str, ...] = ("srt", "vtt")
-    fps: float = DEFAULT_FPS
+    fps: Fraction = DEFAULT_FPS
     max_chars: int = CueRules.max_chars
     max_lines: int = CueRules.max_lines
     target_cps: float = CueRules.target_cps
@@ -73,11 +75,11 @@ class Settings:
 
     def writer_options(self) -> writers.WriterOptions:
         try:
-            offset = parse_timecode(self.start_offset, self.fps)
+            offset = float(parse_timecode(self.start_offset, self.fps))
         except ValueError as exc:
             raise BroadcastError(f"--start-offset: {exc}") from None
         return writers.WriterOptions(bom=self.srt_bom, eol=self.eol, start_offset=offset,  # type: ignore[arg-type]
-                                     fps=self.fps)
+                                     fps=frame_rate(self.fps))
 
 
 @dataclass
@@ -95,12 +97,63 @@ class Result:
 
 def plan(path: Path, settings: Settings) -> list[segmenter.Segment]:
     """Read, segment and give speech text; no audio."""
-    doc = transcript.read(path)
+    doc = transcript.read(path, lambda text: check_length(path, text, settings))
     segments = segmenter.segment(doc, captions=settings.captions, source=settings.credit,
                                  rules=settings.cue_rules(), rate=settings.rate)
     if not segments:
         raise BroadcastError(f"{path}: nothing to speak (only photo placeholders or captions)")
     return speech.speak_segments(segments, lexicon=settings.lexicon)
+
+
+def check_length(path: Path, text: str, settings: Settings) -> None:
+    """Refuse a transcript longer than --max-hours before parsing it (a 20 MB file takes seconds to parse and
+    would take hundreds of hours to speak). The estimate counts the words of the whole file (a Vietnamese
+    word is a syllable) at --rate."""
+    if settings.max_hours is None:
+        return
+    words = len(text.split())
+    hours = words / settings.rate / 3600
+    if hours > settings.max_hours:
+        raise BroadcastError(f"{path}: about {hours:.1f} hours of speech ({words} words at {settings.rate:g} "
+                             f"syllables/s), over --max-hours {settings.max_hours:g}; split it, or raise --max-hours")
+
+
+def check_settings(settings: Settings) -> None:
+    """Option combinations refused before any work, each a UsageError naming the options (click has checked
+    each value on its own)."""
+    from broadcast.options import check_bitrate
+
+    try:
+        settings.writer_options()
+        loudness.target(settings.loudness)
+        engines.resolve_voice(settings.engine, settings.voice)
+        engines.check_fallbacks(settings.engine, settings.fallback)
+    except BroadcastError as exc:
+        raise UsageError(str(exc)) from None
+    if settings.target_cps > settings.max_cps:
+        raise UsageError(f"--target-cps {settings.target_cps:g} is faster than --max-cps {settings.max_cps:g}")
+    rate = settings.sample_rate or voice_rate(settings.engine)
+    if settings.audio_format == "mp3" and rate is not None:
+        problem = check_bitrate(settings.bitrate, rate)
+        if problem:
+            raise UsageError(problem)
+
+
+def voice_rate(engine: str) -> int | None:
+    """The sample rate an engine's voice speaks at, where its module declares one (SAMPLE_RATE)."""
+    import sys
+
+    cls = engines.engine_class(engine)
+    return getattr(sys.modules[cls.__module__], "SAMPLE_RATE", None)
+
+
+def check_inputs(path: Path, target: Path, settings: Settings) -> None:
+    """Nothing the run reads may sit inside the output folder it replaces (the rerun would delete it)."""
+    target = target.resolve()
+    for what, given in (("transcript", path), ("--lexicon file", settings.lexicon), ("--cache-dir", settings.cache_dir)):
+        if given is not None and (given.resolve() == target or target in given.resolve().parents):
+            raise UsageError(f"{given}: the {what} is inside {target}, the folder this run replaces; "
+                             "move it out or choose another --output-dir")
 
 
 def synthesize(
@@ -183,8 +236,8 @@ def write_outputs(
     clip_names = [f"clips/{s.segment.index:03d}{ext}" for s in programme.segments]
     from broadcast.delivery import waveform
 
-    with ThreadPoolExecutor(max_workers=1) as side:  # the waveform image is drawn while ffmpeg encodes
-        drawn = side.submit(waveform.write_png, stage / waveform.FILENAME, master, programme)
+    with ThreadPoolExecutor(max_workers=1) as side:  # the waveform picture is drawn while ffmpeg encodes
+        drawn = side.submit(waveform.write_svg, stage / waveform.FILENAME, master, programme)
         measured = write_audio(stage, audio_name, clip_names, master, settings, progress)
         drawn.result()
     target = master.target
@@ -250,48 +303,54 @@ def voice_record(log: synthesis.SynthesisLog | None, index: int, engine: str) ->
 def write_subtitles(
     stage: Path, stem: str, programme: timeline.Programme, settings: Settings, clip_names: list[str]
 ) -> None:
-    """The bulletin's subtitle files; with clip_subtitles also one beside each clip, timed from the clip's start."""
+    """The bulletin's subtitle files; with clip_subtitles also one beside each clip, timed from the clip's start
+    by the same rules (on the frame grid from there, none past the clip's end) and with the same start offset."""
     options = settings.writer_options()
+    rules = settings.cue_rules()
+    clips = [timing.clip_cues(seg, rules) for seg in programme.segments] if settings.clip_subtitles else []
     for name in settings.subtitles:
         writer = writers.get(name)
         (stage / (stem + writer.extension)).write_text(writer.render(programme.cues, options), encoding="utf-8",
                                                        newline="")
-        if not settings.clip_subtitles:
-            continue
-        for seg, clip in zip(programme.segments, clip_names):
-            length = seg.end - seg.start
-            cues = [replace(c, start=max(0.0, c.start - seg.start), end=min(length, c.end - seg.start))
-                    for c in seg.cues]
+        for cues, clip in zip(clips, clip_names):
             (stage / clip).with_suffix(writer.extension).write_text(writer.render(cues, options),
                                                                      encoding="utf-8", newline="")
 
 
 def produce(path: Path, out_dir: Path, settings: Settings, progress: Progress | None = None) -> Result:
     started = time.perf_counter()
-    settings.writer_options()  # a bad option fails before any synthesis
+    check_settings(settings)  # bad options fail before any synthesis
+    check_inputs(path, out_dir / path.stem, settings)
+    StagedFolder(out_dir / path.stem, settings.overwrite).check()  # a folder we may not replace: before any work
     segments = plan(path, settings)
-    loudness.target(settings.loudness)  # a bad target fails before any synthesis
-    engines.check_fallbacks(settings.engine, settings.fallback)
     engine = engines.create(settings.engine, settings.voice, settings.rate, concurrency=settings.concurrency)
     fallbacks = [(name, functools.partial(engines.create, name, None, settings.rate,
                                           concurrency=settings.concurrency)) for name in settings.fallback]
     log = synthesis.SynthesisLog()
-    speeches = synthesize(path, segments, engine, progress, open_cache(settings), fallbacks, log)
+    cache = open_cache(settings)
+    speeches = synthesize(path, segments, engine, progress, cache, fallbacks, log)
     programme = timeline.assemble(segments, speeches, settings.sentence_pause, settings.paragraph_pause)
     programme = timing.retime(programme, settings.cue_rules())
+    if settings.audio_format == "mp3":  # an engine that declares no rate is checked here, once it has spoken
+        from broadcast.options import check_bitrate
+
+        problem = check_bitrate(settings.bitrate, output_rate(settings, programme))
+        if problem:
+            raise UsageError(problem)
     target = out_dir / path.stem
     with StagedFolder(target, settings.overwrite) as stage:
         measured, master = write_outputs(stage, path.stem, programme, settings, engine, path.name, progress, log)
         write_previews(stage, path.stem, programme, master, settings, engine)
         master.path.unlink()
         files = sorted(p.relative_to(stage) for p in stage.rglob("*") if p.is_file())
+    warnings = master.warnings + [w for w in [cache.warning() if cache else None] if w]
     return Result(path, target, programme, [target / f for f in files], time.perf_counter() - started,
-                  measured, master.gain_db, master.warnings, log)
+                  measured, master.gain_db, warnings, log)
 
 
 def write_previews(stage: Path, stem: str, programme: timeline.Programme, master: mastering.Master,
                    settings: Settings, engine: Engine) -> None:
-    """preview.html: audio, subtitles, segments, settings (waveform.png is drawn with the audio)."""
+    """preview.html: audio, subtitles, segments, settings, and the waveform (drawn with the audio) inline."""
     from broadcast.delivery import preview, waveform
 
     manifest_data = json.loads((stage / "manifest.json").read_text(encoding="utf-8"))
@@ -299,6 +358,7 @@ def write_previews(stage: Path, stem: str, programme: timeline.Programme, master
              "manifest.json", waveform.FILENAME]
     (stage / preview.FILENAME).write_text(
         preview.render(manifest_data, vtt_text=writers.get("vtt").render(programme.cues),
-                       settings=dataclasses.asdict(settings), files=files, waveform=waveform.FILENAME),
+                       settings=dataclasses.asdict(settings), files=files,
+                       waveform_svg=(stage / waveform.FILENAME).read_text(encoding="utf-8")),
         encoding="utf-8",
     )

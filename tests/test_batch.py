@@ -66,7 +66,7 @@ def test_summary_quiet_and_verbose(folder, tmp_path):
     quiet = run("produce", folder / "a.txt", "-o", tmp_path / "o2", "--format", "wav", "-q")
     assert quiet.exit_code == 0 and quiet.stdout == "" and quiet.stderr == ""
     verbose = run("produce", folder / "a.txt", "-o", tmp_path / "o3", "--format", "wav", "-v")
-    assert "gain" in verbose.stdout and "preview.html" in verbose.stdout and "waveform.png" in verbose.stdout
+    assert "gain" in verbose.stdout and "preview.html" in verbose.stdout and "waveform.svg" in verbose.stdout
 
 
 def test_progress_bars_draw_each_stage(capsys):
@@ -110,24 +110,54 @@ def test_config_sets_station_defaults_for_produce(folder, tmp_path):
 
 
 @pytest.mark.parametrize("text, message", [
-    ("speed = 3\n", "unknown setting 'speed'"),
-    ("rate = 99\n", "rate: 99"),
-    ('loudness = "loud"\n', "loudness: "),
-    ('format = "ogg"\n', "format: "),
+    ("speed = 3\n", "unknown setting 'speed' (known: bit-depth, bitrate, cache, cache-dir, captions,"),
+    ("fromat = 'wav'\n", "unknown setting 'fromat' (did you mean format?) (known: "),
+    ("rate = 99\n", "rate: 99 is not a number from 1.5 to 8"),
+    ('rate = "fast"\n', "rate: 'fast' is not a number from 1.5 to 8"),
+    ("rate = nan\n", "rate: nan is not a number from 1.5 to 8"),
+    ("sentence_pause = inf\n", "sentence_pause: inf is not a number from 0 to 10"),
+    ('loudness = "loud"\n', "loudness: 'loud' is not ebu, atsc, web, off or a number of LUFS from -40 to -14"),
+    ('format = "ogg"\n', "format: 'ogg' is not one of: mp3, wav"),
+    ('bitrate = "999k"\n', "bitrate: '999k' is not an MP3 bitrate"),
     ("rate = [1, 2]\n", "expected a single value"),
+    ('captions = "maybe"\n', "captions: 'maybe' is not true or false"),
+    ("overwrite = 1\n", "overwrite: 1 is not true or false"),
     ("[station]\nrate = 4\n", "unknown table [station]"),
     ("rate = \n", "not valid TOML"),
+    ("rate = " + "[" * 100_000 + "]" * 100_000 + "\n", "not valid TOML (nested too deeply)"),
 ])
 def test_bad_config_is_one_line_naming_the_file(tmp_path, text, message):
     config = tmp_path / "station.toml"
     config.write_text(text, encoding="utf-8")
     result = run("produce", tmp_path / "missing.txt", "-o", tmp_path / "out", "--config", config)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"broadcast: error: {config}: ") and message in lines[0], lines
     assert not (tmp_path / "out").exists()
 
 
-def test_missing_config_file(tmp_path):
-    result = run("produce", tmp_path / "x.txt", "--config", tmp_path / "nope.toml")
-    assert result.exit_code == 1 and "nope.toml: cannot read" in result.stderr
+def test_format_is_listed_as_a_key_under_the_name_the_readme_uses(tmp_path):
+    config = tmp_path / "station.toml"
+    config.write_text("speed = 3\n", encoding="utf-8")
+    known = run("plan", "x.txt", "--config", config).stderr.split("(known: ")[1]
+    assert "format" in known.split(", ") and "sample-rate" in known and "audio_format" not in known
+
+
+@pytest.mark.parametrize("path, message", [
+    ("nope.toml", "no such file"), ("/dev/zero", "more than 1 MB, too large for a broadcast.toml"),
+])
+def test_missing_or_endless_config_file(tmp_path, path, message):
+    config = tmp_path / path if not path.startswith("/") else Path(path)
+    result = run("produce", tmp_path / "x.txt", "--config", config)
+    assert result.exit_code == 2 and result.stderr == f"broadcast: error: {config}: {message}\n"
+
+
+def test_counts_are_singular_for_one():
+    from broadcast.batch import Outcome
+
+    one = Outcome(Path("a.txt"), folder=Path("out/a"), duration=2.0, segments=1, cues=1, files=[Path("out/a/a.mp3")],
+                  warnings=["w"])
+    line = console.summary(one, verbose=False)[0]
+    assert "1 segment, 1 cue," in line and "1 file written" in line
+    table = console.table([one], 1.0, 1)
+    assert table[2].endswith("1 warning") and table[-1].endswith("with 1 job")

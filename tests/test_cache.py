@@ -2,6 +2,7 @@
 eSpeak, ffmpeg and the cache files are real."""
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -214,3 +215,81 @@ def test_no_cache_writes_no_entries_and_cache_dir_is_used(tmp_path):
     assert first.exit_code == 0 and list((tmp_path / "c2").rglob("*.seg"))
     second = produce(SAMPLE, "-o", out, "--cache-dir", tmp_path / "c2", *wav)
     assert "from cache" in second.stdout
+
+
+def test_an_edit_names_the_sentence_spoken_again(tmp_path):
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    path = tmp_path / "tin.txt"
+    text = SAMPLE.read_text(encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    assert produce(path, "-o", out, "--cache-dir", cache, "--format", "wav", "-q").exit_code == 0
+    manifest = json.loads((out / "tin" / "manifest.json").read_text(encoding="utf-8"))
+    edited = manifest["segments"][3]
+    path.write_text(text.replace(edited["text"], edited["text"].replace(" ", " nữa ", 1)), encoding="utf-8")
+    result = produce(path, "-o", out, "--cache-dir", cache, "--format", "wav")
+    assert result.exit_code == 0, result.stderr
+    total = len(manifest["segments"])
+    assert f"({total - 1} of {total} from cache, spoken now: {edited['index']})" in result.stdout
+
+
+@pytest.mark.parametrize("kind", ["symlink to /dev/zero", "fifo", "symlink to a big file", "folder"])
+def test_an_entry_that_is_not_a_cache_file_is_a_miss_not_a_hang(tmp_path, kind):
+    store = SegmentCache(tmp_path / "cache")
+    speech = SpeechAudio(b"\x01\x00" * 100, 22050, ((0, 100),))
+    key = "ab" * 32
+    store.put(key, speech)
+    entry = store.path(key)
+    entry.unlink()
+    if kind == "symlink to /dev/zero":
+        entry.symlink_to("/dev/zero")
+    elif kind == "fifo":
+        os.mkfifo(entry)
+    elif kind == "symlink to a big file":
+        big = tmp_path / "big"
+        with big.open("wb") as f:
+            f.truncate(1 << 30)  # sparse: a gigabyte of zeros that must not be read
+        entry.symlink_to(big)
+    else:
+        entry.mkdir()
+    assert store.get(key) is None and store.misses == 1
+    if kind.startswith("symlink"):
+        assert not entry.is_symlink() and Path("/dev/zero").exists()  # the link went, not what it pointed at
+    assert store.put(key, speech) == (kind != "folder")
+
+
+def test_a_cache_that_cannot_be_written_still_serves_and_warns(tmp_path):
+    """Every shard folder is a file here, so no entry can be written: the run still succeeds, says so once,
+    and reports how many sentences were not kept (a read-only disk gives the same, with its own reason)."""
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    for i in range(256):
+        (cache / f"{i:02x}").write_bytes(b"")
+    out = tmp_path / "out"
+    result = produce(SAMPLE, "-o", out, "--cache-dir", cache, "--format", "wav")
+    assert result.exit_code == 0, result.stderr
+    segments = len(json.loads((out / SAMPLE.stem / "manifest.json").read_text(encoding="utf-8"))["segments"])
+    assert f"  warning: cache folder {cache}: {segments} sentences not kept (" in result.stdout
+    assert "a rerun synthesizes them again" in result.stdout
+
+
+def test_identical_input_gives_identical_files_cold_and_warm(tmp_path):
+    """Two cold runs (fresh caches) and a rerun from the first run's cache, each as its own process as a user
+    runs it: byte-identical files. (Within one process eSpeak carries state from sentence to sentence, so
+    this is about runs of the command, see README "Mistakes and exit codes".)"""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    def files(folder: Path) -> dict[str, bytes]:
+        return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    short = tmp_path / "short.txt"  # the title and two paragraphs: several sentences, a quick run
+    short.write_text("\n\n".join(SAMPLE.read_text(encoding="utf-8").split("\n\n")[:3]), encoding="utf-8")
+    for out, cache in [("cold-1", "c1"), ("cold-2", "c2"), ("warm", "c1")]:
+        subprocess.run([sys.executable, "-m", "broadcast.cli", "produce", str(short), "-o", str(tmp_path / out),
+                        "--cache-dir", str(tmp_path / cache), "--format", "wav", "--subtitles", "srt,vtt,ttml", "-q"],
+                       cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True, timeout=300)
+    first = files(tmp_path / "cold-1")
+    assert len(first) > 10
+    assert files(tmp_path / "cold-2") == first and files(tmp_path / "warm") == first

@@ -1,6 +1,7 @@
 """The whole pipeline on the seed with the real offline voice and the real ffmpeg."""
 
 import json
+import math
 import re
 import subprocess
 from xml.etree import ElementTree as ET
@@ -50,8 +51,10 @@ def test_manifest_shape(produced, bulletin):
         # measured speech lies inside the segment; shown times start on the frame the speech starts in
         # (one 25 fps frame = 0.04 s, plus the manifest's millisecond rounding)
         assert seg["cues"][0]["speech_start"] >= seg["start"] and seg["cues"][-1]["speech_end"] <= seg["end"] + 1e-3
-        for cue in seg["cues"]:
-            assert cue["speech_start"] - 0.0405 <= cue["start"] <= cue["speech_start"] < cue["speech_end"]
+        for previous, cue in zip([None, *seg["cues"]], seg["cues"]):
+            assert cue["speech_start"] - 0.0405 <= cue["start"] and cue["speech_start"] < cue["speech_end"]
+            # in on the speech's frame, or 2 frames after a cue that needed the time to be read
+            assert cue["start"] <= cue["speech_start"] or abs(cue["start"] - previous["end"] - 0.08) < 1e-3
         assert " ".join(c["text"] for c in seg["cues"]) == seg["text"]
 
 
@@ -167,8 +170,9 @@ def test_editor_options(bulletin, tmp_path):
         assert (folder / seg["clip"].replace(".mp3", ".ttml")).exists()
         subs = list(srt.parse(clip_srt.read_text(encoding="utf-8-sig")))
         assert len(subs) == len(seg["cues"])
-        first = seg["cues"][0]["start"] - seg["start"]
-        assert subs[0].start.total_seconds() == pytest.approx(3600 + max(0.0, first), abs=2e-3)
+        # timed from the clip's start on the 30 fps grid: in on the frame the clip's first speech starts in
+        first = math.floor((seg["cues"][0]["speech_start"] - seg["start"]) * 30 + 1e-3) / 30
+        assert subs[0].start.total_seconds() == pytest.approx(3600 + first, abs=2e-3)
     # frames at 30 fps: every shown time sits on the 30 fps grid
     for seg in m["segments"]:
         for cue in seg["cues"]:

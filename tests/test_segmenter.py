@@ -1,3 +1,5 @@
+import unicodedata
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -143,10 +145,11 @@ words = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Z", "Cc")), 
 def test_cue_limits_hold_on_any_words(word_list):
     sentence = " ".join(word_list)
     cues = split_cues(sentence)
-    assert " ".join(c.text for c in cues) == sentence
-    for cue in cues:
-        if all(len(w) <= 42 for w in cue.text.split(" ")):
-            assert len(cue.lines) <= 2 and all(len(line) <= 42 for line in cue.lines)
+    assert "".join(c.text for c in cues).replace(" ", "") == sentence.replace(" ", "")
+    if all(len(w) <= 42 for w in word_list):
+        assert " ".join(c.text for c in cues) == sentence
+    for cue in cues:  # a word longer than a line is cut: the limits always hold
+        assert 1 <= len(cue.lines) <= 2 and all(len(line) <= 42 for line in cue.lines)
 
 
 # ---------------------------------------------------------------- broadcast line-break and duration rules
@@ -172,8 +175,11 @@ def test_line_breaks_keep_units_together(text, together):
 
 
 def test_bottom_line_is_the_longer_when_unequal():
-    lines = layout_lines("Các đại biểu đã thảo luận và thống nhất nhiều nội dung quan trọng của năm")
+    lines = layout_lines("Các đại biểu đã thảo luận sôi nổi và thống nhất nhiều nội dung quan trọng")
     assert len(lines) == 2 and len(lines[0]) <= len(lines[1])
+    # when the only break between words leaves the top line longer, that beats a break inside a word
+    lines = layout_lines("Các đại biểu đã thảo luận và thống nhất nhiều nội dung quan trọng của năm")
+    assert lines == ("Các đại biểu đã thảo luận và thống nhất", "nhiều nội dung quan trọng của năm")
 
 
 def test_breaks_before_conjunctions_and_prepositions():
@@ -201,3 +207,71 @@ def test_the_text_is_the_transcripts():
     cues = split_cues(text, rules=RULES)
     assert " ".join(c.text for c in cues) == text
     assert "CSGT" in " ".join(line for c in cues for line in c.lines)
+
+
+# ---------------------------------------------------------------- breaks between words (issue 11)
+
+from broadcast.text import words as word_knowledge  # noqa: E402
+
+
+def breaks_inside_words(sentence, cues):
+    """Line and cue breaks of `cues` that fall inside a word of `sentence`."""
+    tokens = sentence.split(" ")
+    joined = word_knowledge.joined_gaps(tokens)
+    found, at = [], 0
+    for c, cue in enumerate(cues):
+        for line in cue.lines:
+            at += len(line.split(" "))
+            if at < len(tokens) and at in joined:
+                found.append(" ".join(tokens[at - 2:at]) + " | " + " ".join(tokens[at:at + 2]))
+    return found
+
+
+@pytest.mark.parametrize("sentence", [
+    "Đoàn công tác của Bộ Công an do Thượng tướng Trần Quốc Tỏ, Thứ trưởng Bộ Công an làm Trưởng đoàn đã có "
+    "buổi làm việc với Công an tỉnh Thanh Hóa.",
+    LONG,
+    "Công tác xây dựng Đảng, xây dựng lực lượng, được triển khai đồng bộ quyết liệt, chú trọng chế độ chính sách "
+    "nhằm xây dựng lực lượng công an xã vững mạnh.",
+    "Nông dân trong tỉnh đang khẩn trương thu hoạch lúa vụ chiêm xuân, bảo đảm chất lượng hạt lúa, không để xảy ra "
+    "tình trạng lúa bị ngập úng; người dân có thể gọi đường dây nóng của ngành nông nghiệp để được hỗ trợ.",
+])
+def test_no_break_inside_a_word_when_another_exists(sentence):
+    for rules in (None, RULES):
+        cues = split_cues(sentence, rules=rules, rate=3.3)
+        assert breaks_inside_words(sentence, cues) == []
+
+
+def test_a_word_is_split_only_when_nothing_else_fits():
+    # one line of 10 characters: "chất lượng" (10) fits whole, "đường dây nóng" (14) cannot
+    lines = layout_lines("chất lượng đường dây nóng", max_chars=14, max_lines=2)
+    assert lines == ("chất lượng", "đường dây nóng")
+    assert len(layout_lines("đường dây nóng", max_chars=10, max_lines=2)) == 2  # the fallback
+
+
+def test_a_quotation_is_not_split_across_cues_where_another_break_exists(seed_path):
+    doc = transcript.read(seed_path)
+    for seg in segmenter.segment(doc, rules=RULES):
+        for cue in seg.cues[:-1]:
+            assert cue.text.count('"') % 2 == 0 and cue.text.count("(") == cue.text.count(")"), cue.text
+
+
+@pytest.mark.parametrize("token", ["a" * 50_000, "https://example.org/" + "x" * 110, "สวัสดีครับ" * 30])
+def test_a_token_longer_than_a_line_is_cut_so_cues_keep_the_limits(token):
+    sentence = f"Truy cập {token} để biết thêm."
+    for rules in (None, RULES):
+        cues = split_cues(sentence, rules=rules)
+        for cue in cues:
+            assert 1 <= len(cue.lines) <= 2 and all(len(line) <= 42 for line in cue.lines), cue.lines
+        assert "".join(c.text.replace(" ", "") for c in cues) == sentence.replace(" ", "")
+
+
+def test_thai_is_never_cut_before_a_combining_mark():
+    for cue in split_cues("ที่นี่" * 40):
+        for line in cue.lines:
+            assert not unicodedata.combining(line[0])
+
+
+def test_punctuation_only_lines_are_not_segments():
+    doc = transcript.parse("Tiêu đề\n\n***\n\nCâu một.\n\n…\n\n— — —\n")
+    assert [s.text for s in segmenter.segment(doc)] == ["Tiêu đề", "Câu một."]

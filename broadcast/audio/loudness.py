@@ -33,7 +33,10 @@ PRESETS: dict[str, Target] = {
     "web": Target("web", -16.0, -1.0),
 }
 OFF = "off"
-LUFS_RANGE = (-40.0, -5.0)
+# Louder than −14 LUFS cannot be met under a −1 dBTP ceiling: eSpeak peaks at full scale, so the limiter
+# flattens the speech and the level stops rising (measured on assets/sample.txt, asked → got: WAV −14 → −14.3,
+# −13 → −13.5, −12 → −13.1, −10 → −12.0, −5 → −10.8; MP3 −14 → −14.5). See README "Loudness".
+LUFS_RANGE = (-40.0, -14.0)
 
 
 def target(spec: str | float) -> Target | None:

@@ -31,8 +31,8 @@ class StagedFolder:
         self.stage: Path | None = None
         self._lock: _FolderLock | None = None
 
-    def __enter__(self) -> Path:
-        parent = self.target.parent
+    def check(self) -> None:
+        """Refuse a target that cannot be replaced, before any work (and again on entering)."""
         if self.target.exists() and not self.target.is_dir():
             raise OutputError(f"{self.target}: exists and is not a folder")
         if self.target.is_dir() and any(self.target.iterdir()) and not self.overwrite:
@@ -41,6 +41,14 @@ class StagedFolder:
                     f"{self.target}: folder exists and was not written by broadcast; "
                     "choose another --output-dir or pass --overwrite"
                 )
+        existing = next(p for p in (self.target.parent, *self.target.parent.parents) if p.exists() or p == p.parent)
+        if existing.exists() and (not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK)):
+            problem = "is not a folder" if not existing.is_dir() else "cannot be written"
+            raise OutputError(f"{self.target}: cannot write output ({existing} {problem})")
+
+    def __enter__(self) -> Path:
+        parent = self.target.parent
+        self.check()
         try:
             parent.mkdir(parents=True, exist_ok=True)
             self._lock = _FolderLock(_lock_path(self.target))
@@ -160,11 +168,15 @@ class _FolderLock:
 
 
 def write_text_atomic(path: Path, text: str) -> None:
-    """Write a text file under a temporary name and rename it into place."""
+    """Write a text file under a temporary name and rename it into place; its mode is what the umask gives
+    a new file (0644 usually), like every other file broadcast writes, not mkstemp's 0600."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
         try:
+            umask = os.umask(0o022)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
                 out.write(text)
             os.replace(tmp, path)

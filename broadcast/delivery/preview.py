@@ -14,6 +14,7 @@ from html import escape
 from typing import Any
 from urllib.parse import quote
 
+from broadcast.subtitles.rules import DEFAULT_FPS, fps_label
 from broadcast.subtitles.writers import clock
 
 FILENAME = "preview.html"
@@ -23,12 +24,15 @@ body{font:15px/1.45 system-ui,sans-serif;margin:1.5rem auto;max-width:70rem;padd
 h1{font-size:1.3rem;margin:.2rem 0}.meta{color:#555;margin:.2rem 0 1rem}
 audio{width:100%}#now{min-height:3.2em;font-size:1.1rem;background:#111;color:#fff;padding:.4rem .8rem;
 white-space:pre-line;border-radius:4px;margin:.4rem 0 1rem}
-#waveform{width:100%;cursor:crosshair;border:1px solid #ddd}
+#waveform{cursor:crosshair;border:1px solid #ddd;line-height:0}#waveform svg{width:100%;height:auto}
+.speech{color:#555;font-size:.9em;margin:.15rem 0 0}.speech .voice{color:#777}
 table{border-collapse:collapse;width:100%}td,th{padding:.25rem .5rem;border-bottom:1px solid #eee;
 vertical-align:top;text-align:left}th{background:#f4f4f2}
 .seek{font-family:ui-monospace,monospace;white-space:nowrap;cursor:pointer;color:#1a56a0;text-decoration:underline;
 background:none;border:0;padding:0;font-size:inherit}tr.playing{background:#fff4d6}.kind{color:#777}
 .cues{color:#555;font-size:.9em;margin:.2rem 0 0;padding-left:1.2rem}
+.cue{display:inline-block;vertical-align:top;text-align:center;background:#111;color:#fff;padding:.1rem .5rem;
+margin:.1rem 0;border-radius:3px}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem}dt{color:#555}dd{margin:0}
 """
 
@@ -81,6 +85,10 @@ def _settings_rows(manifest: dict[str, Any], settings: dict[str, Any]) -> list[t
         ("engine", f"{manifest['engine']} {manifest.get('engine_version', '')}".strip()),
         ("voice", manifest["voice"]),
         ("rate", f"{settings.get('rate')} syllables/s"),
+        ("subtitles", f"{fps_label(settings.get('fps') or DEFAULT_FPS)} fps, start offset {settings.get('start_offset')} "
+                      f"(times on this page are from 0:00), ≤ {settings.get('max_lines')} lines × "
+                      f"{settings.get('max_chars')} characters, reading speed {settings.get('target_cps'):g} "
+                      f"characters/s aimed at, {settings.get('max_cps'):g} at most"),
         ("pauses", f"{settings.get('sentence_pause')} s between sentences, "
                    f"{settings.get('paragraph_pause')} s between paragraphs"),
         ("audio", f"{settings.get('audio_format')}, {manifest.get('sample_rate')} Hz, "
@@ -98,8 +106,16 @@ def _settings_rows(manifest: dict[str, Any], settings: dict[str, Any]) -> list[t
     return rows
 
 
+def _speech(seg: dict[str, Any]) -> str:
+    """What the voice was given, where it differs from the text (numbers, abbreviations read out)."""
+    speech = seg.get("speech")
+    if not speech or speech == seg["text"]:
+        return ""
+    return f'<p class="speech"><span class="voice">voice:</span> {escape(speech)}</p>'
+
+
 def render(manifest: dict[str, Any], *, vtt_text: str, settings: dict[str, Any], files: list[str],
-           waveform: str | None = None) -> str:
+           waveform_svg: str | None = None) -> str:
     """The page for one produced bulletin, from its manifest (the same data the files hold)."""
     segments = manifest["segments"]
     n_cues = sum(len(s["cues"]) for s in segments)
@@ -124,24 +140,25 @@ def render(manifest: dict[str, Any], *, vtt_text: str, settings: dict[str, Any],
         "</audio>",
         '<div id="now" aria-live="polite"></div>',
     ]
-    if waveform:
-        out.append(f'<img id="waveform" src="{_href(waveform)}" data-duration="{manifest["duration"]}" '
-                   'alt="Waveform of the bulletin; red lines mark sentences, orange lines cues">')
+    if waveform_svg:  # our own SVG (its text escaped when drawn); inline, so hovering a sentence shows it
+        out.append(f'<div id="waveform" data-duration="{manifest["duration"]}" title="click to play from there">'
+                   f'{waveform_svg.strip()}</div>')
     out += [
         "<h2>Segments</h2>",
         '<table id="segments"><thead><tr><th>#</th><th>start</th><th>end</th><th>text</th><th>clip</th></tr>'
         "</thead><tbody>",
     ]
     for seg in segments:
-        cues = "".join(
-            f'<li><button class="seek" data-start="{c["start"]}">{clock(c["start"])}</button> {escape(c["text"])}</li>'
+        cues = "".join(  # each cue as it will appear: its lines, broken where the subtitle breaks them
+            f'<li><button class="seek" data-start="{c["start"]}">{clock(c["start"])}</button> '
+            f'<span class="cue">{"<br>".join(escape(line) for line in c["lines"])}</span></li>'
             for c in seg["cues"]
         )
         out.append(
             f'<tr data-begin="{seg["start"]}" data-end="{seg["end"]}"><td>{seg["index"]}</td>'
             f'<td><button class="seek" data-start="{seg["start"]}">{clock(seg["start"])}</button></td>'
             f'<td>{clock(seg["end"])}</td>'
-            f'<td><span class="kind">{escape(seg["kind"])}</span> {escape(seg["text"])}'
+            f'<td><span class="kind">{escape(seg["kind"])}</span> {escape(seg["text"])}{_speech(seg)}'
             f'<ol class="cues">{cues}</ol></td>'
             f'<td><a href="{_href(seg["clip"])}">{escape(seg["clip"])}</a></td></tr>'
         )

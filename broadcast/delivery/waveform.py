@@ -1,24 +1,31 @@
-"""waveform.png: the delivered bulletin's waveform with every cue start marked, for a look at the pacing.
+"""waveform.svg: the delivered bulletin's waveform as a picture people can read: a time axis with labels,
+every sentence as a numbered band (the numbers are the manifest's segment indexes and the clip names), every
+cue start marked. SVG gives text for free, scales to any width, and is embedded as it is in preview.html,
+where hovering a sentence shows its text.
 
-Written with zlib and struct (an 8-bit palette PNG), so no imaging library is needed.
+The plot spans the full width (x = time / duration × WIDTH), so a click's horizontal fraction is a time.
 """
 
 from __future__ import annotations
 
-import struct
-import zlib
+from html import escape
 from pathlib import Path
 
 from broadcast.audio.mastering import Master
 from broadcast.audio.sound import audioop
 from broadcast.audio.timeline import Programme
 
-FILENAME = "waveform.png"
+FILENAME = "waveform.svg"
 WIDTH, HEIGHT = 1600, 240
-# palette index → RGB
-BACKGROUND, WAVE, CUE, SEGMENT, GRID = range(5)
-PALETTE = [(250, 250, 248), (38, 92, 160), (240, 150, 40), (200, 30, 30), (215, 215, 210)]
-GRID_SECONDS = 10
+LABELS = 18  # the band of sentence numbers at the top
+AXIS = 22  # the time axis at the bottom
+WAVE_TOP, WAVE_BOTTOM = LABELS + 4, HEIGHT - AXIS - 4
+TICK_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600)  # seconds between time labels
+MAX_TICKS = 12
+LABEL_PX = 10  # width of one bold digit at the label size
+LABEL_GAP = 14  # space kept between two sentence numbers, so that "12 13" never reads as "1213"
+COLOURS = {"background": "#fafaf8", "band": "#ecebe4", "wave": "#265ca0", "cue": "#f09628", "sentence": "#c81e1e",
+           "grid": "#d7d7d2", "text": "#333"}
 
 
 def columns(master: Master, width: int) -> list[int]:
@@ -37,39 +44,74 @@ def columns(master: Master, width: int) -> list[int]:
     return peaks
 
 
-def render(master: Master, programme: Programme, width: int = WIDTH, height: int = HEIGHT) -> list[bytearray]:
-    rows = [bytearray([BACKGROUND]) * width for _ in range(height)]
-    duration = master.n_samples / master.sample_rate or 1.0
-
-    def vline(t: float, colour: int, step: int = 1) -> None:
-        x = min(width - 1, max(0, int(t / duration * width)))
-        for y in range(0, height, step):
-            rows[y][x] = colour
-
-    for second in range(GRID_SECONDS, int(duration) + 1, GRID_SECONDS):
-        vline(second, GRID, 2)
-    mid = height // 2
-    for x, peak in enumerate(columns(master, width) if master.n_samples else [0] * width):
-        half = max(0, min(mid - 1, peak * (mid - 1) // 1000))
-        for y in range(mid - half, mid + half + 1):
-            rows[y][x] = WAVE
-    for segment in programme.segments:
-        for cue in segment.cues[1:]:
-            vline(cue.start, CUE, 3)
-        vline(segment.start, SEGMENT)
-    return rows
+def clock_label(seconds: float) -> str:
+    """0:05, 1:30, 1:02:00."""
+    s = int(round(seconds))
+    h, m, s = s // 3600, s // 60 % 60, s % 60
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
-def png(rows: list[bytearray], palette: list[tuple[int, int, int]]) -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    height, width = len(rows), len(rows[0])
-    header = struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)  # 8-bit palette, no interlace
-    raw = b"".join(b"\0" + bytes(row) for row in rows)  # filter type 0 on every row
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"PLTE", bytes(c for rgb in palette for c in rgb))
-            + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
+def tick_step(duration: float) -> int:
+    return next((step for step in TICK_STEPS if duration / step <= MAX_TICKS), TICK_STEPS[-1])
 
 
-def write_png(path: Path, master: Master, programme: Programme) -> None:
-    path.write_bytes(png(render(master, programme), PALETTE))
+def render(peaks: list[int], programme: Programme, duration: float, width: int = WIDTH, height: int = HEIGHT) -> str:
+    """The SVG text; `peaks` per column as from `columns`, `duration` of the bulletin in seconds."""
+    duration = duration or 1.0
+
+    def x(t: float) -> str:
+        return f"{min(width, max(0.0, t / duration * width)):.1f}"
+
+    c = COLOURS
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+           f'height="{height}" font-family="system-ui, sans-serif" font-size="15" role="img" '
+           'aria-label="Waveform of the bulletin: numbered sentences, cue starts, time axis">',
+           f'<rect width="{width}" height="{height}" fill="{c["background"]}"/>']
+    for k, seg in enumerate(programme.segments):  # a band per sentence, alternately shaded, its text on hover
+        left, right = float(x(seg.start)), float(x(seg.end))
+        text = seg.segment.text if len(seg.segment.text) <= 160 else seg.segment.text[:157] + "…"
+        out.append(f'<g class="sentence" data-index="{seg.segment.index}" data-start="{seg.start:.3f}">'
+                   f'<title>{seg.segment.index}. {clock_label(seg.start)}–{clock_label(seg.end)} {escape(text)}</title>'
+                   f'<rect x="{left:.1f}" y="0" width="{max(right - left, 0.5):.1f}" height="{height - AXIS}" '
+                   f'fill="{c["band"] if k % 2 else c["background"]}"/></g>')
+    step = tick_step(duration)
+    for t in range(step, int(duration) + 1, step):
+        out.append(f'<line x1="{x(t)}" x2="{x(t)}" y1="{WAVE_TOP}" y2="{height - AXIS}" stroke="{c["grid"]}" '
+                   'stroke-dasharray="2 2"/>')
+    mid = (WAVE_TOP + WAVE_BOTTOM) / 2
+    half = (WAVE_BOTTOM - WAVE_TOP) / 2
+    scale = width / max(1, len(peaks))
+    upper = [f"{(i + 0.5) * scale:.1f},{mid - max(0.5, p * half / 1000):.1f}" for i, p in enumerate(peaks)]
+    lower = [f"{(i + 0.5) * scale:.1f},{mid + max(0.5, p * half / 1000):.1f}" for i, p in reversed(list(enumerate(peaks)))]
+    if peaks:
+        out.append(f'<polygon class="wave" fill="{c["wave"]}" points="{" ".join(upper + lower)}"/>')
+    for seg in programme.segments:
+        for cue in seg.cues[1:]:
+            out.append(f'<line class="cue" x1="{x(cue.start)}" x2="{x(cue.start)}" y1="{WAVE_TOP}" '
+                       f'y2="{WAVE_BOTTOM}" stroke="{c["cue"]}" stroke-dasharray="3 3"/>')
+        out.append(f'<line class="sentence-start" x1="{x(seg.start)}" x2="{x(seg.start)}" y1="0" '
+                   f'y2="{height - AXIS}" stroke="{c["sentence"]}" stroke-opacity="0.7"/>')
+    last_label_end = -float(LABEL_GAP) - 1  # the first sentence is always numbered
+    for seg in programme.segments:  # every number that does not touch the one before (an hour: every few)
+        label = str(seg.segment.index)
+        left, right = float(x(seg.start)), float(x(seg.end))
+        half_label = len(label) * LABEL_PX / 2
+        centre = min(max((left + right) / 2, half_label), width - half_label)
+        if centre - half_label > last_label_end + LABEL_GAP:
+            out.append(f'<text class="number" x="{centre:.1f}" y="{LABELS - 4}" text-anchor="middle" '
+                       f'fill="{c["sentence"]}" font-weight="bold">{label}</text>')
+            last_label_end = centre + half_label
+    axis_y = height - AXIS
+    out.append(f'<line x1="0" x2="{width}" y1="{axis_y}" y2="{axis_y}" stroke="{c["text"]}"/>')
+    for t in range(0, int(duration) + 1, step):
+        anchor = "start" if t == 0 else "end" if float(x(t)) > width - 30 else "middle"
+        out.append(f'<line x1="{x(t)}" x2="{x(t)}" y1="{axis_y}" y2="{axis_y + 5}" stroke="{c["text"]}"/>'
+                   f'<text class="time" x="{x(t)}" y="{height - 4}" text-anchor="{anchor}" '
+                   f'fill="{c["text"]}">{clock_label(t)}</text>')
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def write_svg(path: Path, master: Master, programme: Programme) -> None:
+    peaks = columns(master, WIDTH) if master.n_samples else [0] * WIDTH
+    path.write_text(render(peaks, programme, master.n_samples / master.sample_rate), encoding="utf-8")

@@ -2,6 +2,9 @@
 
 Every violation names the cue (its position in the file, from 1), its in-time and the rule; a summary
 follows. Characters are counted on NFC text with markup (<i>, {\\an8}) removed and entities decoded.
+Hard limits are errors; a break inside a word (the segmenter's word knowledge, broadcast.text.words) is a
+warning, an error with `--strict`. The summary also measures the layout preference the segmenter follows:
+in two-line cues the bottom line the longer.
 """
 
 from __future__ import annotations
@@ -43,12 +46,19 @@ class FileCue:
         return self.chars / self.duration if self.duration > 0 else float("inf")
 
 
+WARNINGS = frozenset({"word-break"})  # rules that are warnings unless --strict
+
+
 @dataclass(frozen=True)
 class Violation:
     cue: int
     time: float
     rule: str
     message: str
+
+    @property
+    def warning(self) -> bool:
+        return self.rule in WARNINGS
 
 
 # ---------------------------------------------------------------- reading
@@ -68,10 +78,14 @@ def clean_lines(text: str, entities: bool) -> tuple[str, ...]:
 
 
 def parse_srt(text: str) -> list[FileCue]:
+    text = text.lstrip("\ufeff").replace("\r\n", "\n")
     try:
-        subs = list(srt.parse(text.lstrip("\ufeff").replace("\r\n", "\n")))
-    except srt.SRTParseError as exc:
-        raise BroadcastError(f"not a valid SRT file: {str(exc).splitlines()[0]}") from None
+        subs = list(srt.parse(text))
+    except srt.SRTParseError as exc:  # its message quotes everything it could not read: the line number is enough
+        line = text.count("\n", 0, exc.expected_start) + 1
+        raise BroadcastError(f"not a valid SRT file: no cue can be read at line {line}") from None
+    except ValueError as exc:  # srt.TimestampParseError
+        raise BroadcastError(f"not a valid SRT file: {str(exc)[:80]}") from None
     return [FileCue(k, s.start.total_seconds(), s.end.total_seconds(), clean_lines(s.content, entities=False))
             for k, s in enumerate(subs, start=1)]
 
@@ -120,26 +134,111 @@ def parse_vtt(text: str) -> VttFile:
     return VttFile(cues, stray)
 
 
-def read(path: Path) -> tuple[list[FileCue], list[Violation]]:
-    """The cues of an SRT or WebVTT file, and the structural problems found while reading it."""
+# TTML times: clock time (hh:mm:ss, a fraction or :frames) or offset time (12.5s, 500ms, 2m, 1h, 25f, 100t)
+_TTML_CLOCK = re.compile(r"^(\d+):(\d{2}):(\d{2})(?:(\.\d+)|:(\d+(?:\.\d+)?))?$")
+_TTML_OFFSET = re.compile(r"^(\d+(?:\.\d+)?)(h|ms|m|s|f|t)$")
+MAX_BYTES = 64_000_000  # a subtitle file of many hours is a few megabytes
+
+
+def _ttml_seconds(stamp: str, frame_rate: float, tick_rate: float) -> float:
+    stamp = stamp.strip()
+    clock_match = _TTML_CLOCK.match(stamp)
+    if clock_match:
+        h, m, s, fraction, frames = clock_match.groups()
+        seconds = int(h) * 3600 + int(m) * 60 + int(s)
+        return seconds + (float(fraction) if fraction else 0.0) + (float(frames) / frame_rate if frames else 0.0)
+    offset = _TTML_OFFSET.match(stamp)
+    if offset:
+        value, unit = float(offset.group(1)), offset.group(2)
+        seconds_per_unit = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001, "f": 1 / frame_rate, "t": 1 / tick_rate}
+        return value * seconds_per_unit[unit]
+    raise ValueError(stamp)
+
+
+def parse_ttml(text: str) -> list[FileCue]:
+    """The <p> elements of a TTML document (EBU-TT-D as we write it, or another profile): times on the <p>
+    (offsets from an enclosing <div>/<body> begin are added), lines split at <br/>."""
+    from xml.etree import ElementTree as ET
+
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise BroadcastError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        root = ET.fromstring(text.lstrip("\ufeff"))
+    except ET.ParseError as exc:
+        raise BroadcastError(f"not a valid TTML file: {exc}") from None
+    tt = "{http://www.w3.org/ns/ttml}"
+    if root.tag != f"{tt}tt":
+        raise BroadcastError("not a TTML file: the root element is not <tt>")
+    parameter = "{http://www.w3.org/ns/ttml#parameter}"
+    frame_rate = float(root.get(f"{parameter}frameRate") or 30) * _multiplier(root.get(f"{parameter}frameRateMultiplier"))
+    tick_rate = float(root.get(f"{parameter}tickRate") or 1)
+    cues: list[FileCue] = []
+
+    def walk(element, offset: float) -> None:
+        begin = element.get("begin")
+        try:
+            start = offset + (_ttml_seconds(begin, frame_rate, tick_rate) if begin else 0.0)
+            if element.tag == f"{tt}p":
+                end_text, dur = element.get("end"), element.get("dur")
+                end = (offset + _ttml_seconds(end_text, frame_rate, tick_rate) if end_text
+                       else start + _ttml_seconds(dur, frame_rate, tick_rate) if dur else start)
+                cues.append(FileCue(len(cues) + 1, start, end, clean_lines(_ttml_text(element, tt), entities=False)))
+                return
+        except ValueError as exc:
+            raise BroadcastError(f"not a valid TTML time: {str(exc)!r}") from None
+        for child in element:
+            walk(child, start)
+
+    walk(root, 0.0)
+    return cues
+
+
+def _multiplier(text: str | None) -> float:
+    if not text:
+        return 1.0
+    numerator, denominator = text.split()
+    return float(numerator) / float(denominator)
+
+
+def _ttml_text(element, tt: str) -> str:
+    parts = [element.text or ""]
+    for child in element:
+        parts.append("\n" if child.tag == f"{tt}br" else _ttml_text(child, tt))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _refuse_binary(start: bytes, path: Path) -> None:
+    if b"\0" in start:
+        raise BroadcastError(f"{path}: a binary file, not SRT, WebVTT or TTML")
+
+
+def read(path: Path) -> tuple[list[FileCue], list[Violation]]:
+    """The cues of an SRT, WebVTT or TTML file, and the structural problems found while reading it."""
+    from broadcast.files import read_limited
+
+    raw = read_limited(path, MAX_BYTES, "a subtitle file", lambda start: _refuse_binary(start, path))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise BroadcastError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    start = text.lstrip("\ufeff \t\r\n")
     try:
-        if path.suffix.lower() == ".vtt" or text.lstrip("\ufeff").startswith("WEBVTT"):
+        if path.suffix.lower() == ".vtt" or start.startswith("WEBVTT"):
             parsed = parse_vtt(text)
             problems = [Violation(after + 1, parsed.cues[after - 1].end if after else 0.0, "vtt-blank-line",
                                   f"text {first[:30]!r} has no timing line: a blank line inside cue {after}?")
                         for after, first in parsed.stray_blocks]
             return parsed.cues, problems
+        if path.suffix.lower() in (".ttml", ".xml", ".dfxp") or start.startswith(("<?xml", "<tt")):
+            return parse_ttml(text), []
+        if not _SRT_START.match(start) and start:
+            raise BroadcastError("not an SRT, WebVTT or TTML file (an SRT file starts with a cue number and a "
+                                 "timing line)")
         return parse_srt(text), []
     except BroadcastError as exc:
         raise BroadcastError(f"{path}: {exc}") from None
+
+
+_SRT_START = re.compile(r"^\d+[ \t]*\r?\n[^\n]*-->")
 
 
 # ---------------------------------------------------------------- rules
@@ -152,6 +251,8 @@ def check(cues: Sequence[FileCue], rules: CueRules) -> list[Violation]:
     def add(cue: FileCue, rule: str, message: str) -> None:
         out.append(Violation(cue.number, cue.start, rule, message))
 
+    if not cues:
+        out.append(Violation(0, 0.0, "no-cues", "the file holds no cues"))
     for k, cue in enumerate(cues):
         if not cue.lines:
             add(cue, "empty", "no text")
@@ -188,6 +289,41 @@ def check(cues: Sequence[FileCue], rules: CueRules) -> list[Violation]:
     return out
 
 
+_WINDOW = 4  # tokens either side of a break: enough for the longest word looked up
+
+
+def word_breaks(cues: Sequence[FileCue]) -> list[Violation]:
+    """Line breaks inside a cue, and breaks between one cue and the next, that fall inside a word."""
+    from broadcast.text import words
+
+    out: list[Violation] = []
+    for k, cue in enumerate(cues):
+        lines = [line.split() for line in cue.lines]
+        tokens = [t for line in lines for t in line]
+        joined = words.joined_gaps(tokens)
+        at = 0
+        for line in lines[:-1]:
+            at += len(line)
+            if at in joined:
+                out.append(Violation(cue.number, cue.start, "word-break",
+                                     f"line break inside a word: {_around(tokens, at)}"))
+        if k + 1 < len(cues) and tokens:
+            following = [t for line in cues[k + 1].lines for t in line.split()]
+            window = tokens[-_WINDOW:] + following[:_WINDOW]
+            gap = min(len(tokens), _WINDOW)
+            # a capital after a cue break usually starts a sentence: only the dictionary judges, and only
+            # when the next cue opens in lower case
+            starts_anew = following and following[0][:1].isupper()
+            if following and not starts_anew and gap in words.joined_gaps(window, names=False):
+                out.append(Violation(cue.number, cue.start, "word-break",
+                                     f"cue {cues[k + 1].number} goes on inside a word: {_around(window, gap)}"))
+    return out
+
+
+def _around(tokens: Sequence[str], k: int) -> str:
+    return f"{' '.join(tokens[max(0, k - 2):k])} | {' '.join(tokens[k:k + 2])}"
+
+
 # ---------------------------------------------------------------- report
 
 
@@ -199,22 +335,51 @@ class Report:
     violations: list[Violation]
     rules: CueRules
 
+    strict: bool = False
+
     @property
     def within_target(self) -> int:
         return sum(c.cps <= self.rules.target_cps + 1e-9 for c in self.cues if c.duration > 0)
 
+    @property
+    def errors(self) -> list[Violation]:
+        return [v for v in self.violations if self.strict or not v.warning]
+
+    @property
+    def warnings(self) -> list[Violation]:
+        return [v for v in self.violations if v.warning and not self.strict]
+
+    @property
+    def bottom_longer(self) -> tuple[int, int]:
+        """(two-line cues whose bottom line is at least as long as the top, two-line cues)."""
+        pairs = [c.lines for c in self.cues if len(c.lines) == 2]
+        return sum(len(bottom) >= len(top) for top, bottom in pairs), len(pairs)
+
     def lines(self) -> list[str]:
-        out = [f"{self.path}:{v.cue}: {clock(v.time, ',')}: {v.rule}: {v.message}" for v in self.violations]
-        counts = Counter(v.rule for v in self.violations)
+        out = [f"{self.path}:{v.cue}: {clock(v.time, ',')}: "
+               f"{'warning: ' if v in self.warnings else ''}{v.rule}: {v.message}" for v in self.violations]
         n = len(self.cues)
-        share = 100 * self.within_target / n if n else 100.0
-        top = max((c.cps for c in self.cues), default=0.0)
-        detail = f" ({', '.join(f'{rule} {k}' for rule, k in sorted(counts.items()))})" if counts else ""
-        out.append(f"{self.path}: {n} cues, {len(self.violations)} violations{detail}; "
-                   f"{share:.0f}% of cues at ≤ {self.rules.target_cps:g} characters/s (fastest {top:.1f})")
+        summary = f"{self.path}: {n} cues, {_counted(self.errors, 'violations')}"
+        if self.warnings:
+            summary += f", {_counted(self.warnings, 'warnings')}"
+        if n:
+            top = max(c.cps for c in self.cues)
+            summary += (f"; {100 * self.within_target / n:.0f}% of cues at ≤ {self.rules.target_cps:g} "
+                        f"characters/s (fastest {top:.1f})")
+            longer, pairs = self.bottom_longer
+            if pairs:
+                summary += f"; bottom line the longer in {longer} of {pairs} two-line cues"
+        out.append(summary)
         return out
 
 
-def lint(path: Path, rules: CueRules) -> Report:
+def _counted(violations: Sequence[Violation], noun: str) -> str:
+    counts = Counter(v.rule for v in violations)
+    detail = f" ({', '.join(f'{rule} {k}' for rule, k in sorted(counts.items()))})" if counts else ""
+    return f"{len(violations)} {noun}{detail}"
+
+
+def lint(path: Path, rules: CueRules, strict: bool = False) -> Report:
     cues, problems = read(path)
-    return Report(path, cues, sorted(problems + check(cues, rules), key=lambda v: (v.cue, v.rule)), rules)
+    found = problems + check(cues, rules) + word_breaks(cues)
+    return Report(path, cues, sorted(found, key=lambda v: (v.cue, v.rule)), rules, strict)

@@ -1,14 +1,19 @@
 """Transcript blocks → sentences (one segment each) → subtitle cues of at most 2 × 42 characters.
 
-Sentence rules are data (the sets below); the cue splitter is a small dynamic programme over word gaps
-that prefers breaks at ; : then commas, then before conjunctions and prepositions, and never inside a
-name or between a number and what follows it when another break exists.
+Sentence rules are data (the sets below); the cue splitter is a small dynamic programme over the gaps
+between syllables that prefers breaks at ; : then commas, then before conjunctions and prepositions, and
+never inside a word (broadcast.text.words: Vietnamese writes every syllable apart), inside a name, between a
+number and what follows it, or across a quotation or brackets when another break exists. A token longer than
+a line (a URL, text with no spaces) is cut into pieces that fit, so no cue is ever over the limits.
 """
 
 from __future__ import annotations
 
+import sys
+import unicodedata
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Literal
+from functools import lru_cache
+from typing import Iterable, Literal, Sequence
 
 from broadcast import defaults
 from broadcast.speech import estimate
@@ -36,7 +41,9 @@ _BRACKET_PAIRS = {"(": ")", "[": "]", "“": "”", "‘": "’", "«": "»"}
 BREAK_AFTER_PUNCTUATION = {".": 0.0, "!": 0.0, "?": 0.0, "…": 0.0, ";": 0.5, ":": 0.5, ",": 1.5, "-": 3.0, "–": 3.0}
 BREAK_BEFORE_WORD = 4.0  # before a conjunction or preposition
 BREAK_BETWEEN_WORDS = 8.0
-BREAK_INSIDE_UNIT = 20.0  # inside a name, or after a number
+BREAK_INSIDE_UNIT = 20.0  # between a title and a name, or after a number
+BREAK_INSIDE_WORD = 100.0  # inside a word or a name: only when nothing else fits the limits
+QUOTE_CUE_BREAK = 40.0  # a cue break inside a quotation or brackets
 CUE_COST = 10.0
 CUE_BREAK_WEIGHT = 2.0  # a bad break between cues reads worse than the same break between two lines  # each extra cue costs this much: fewer, fuller cues unless a better break exists
 SHORT_CUE_CHARS = 20
@@ -44,6 +51,7 @@ BREAK_AFTER_FUNCTION_WORD = 12.0  # a preposition, conjunction or quantifier bel
 BREAK_AFTER_CAPITALISED = 10.0  # Công | an, Thượng | tướng: a capitalised syllable usually opens a compound
 SHORT_CUE_COST = 25.0
 FAST_CUE_COST = 1.0  # per character/s above the target, estimated from syllables at the rate
+OVER_LIMIT_CPS_COST = 20.0  # per character/s above 90% of the limit: the estimate is rough, the limit is not
 DURATION_MARGIN = 0.85
 # Inside a cue eSpeak speaks 1.09 × --rate syllables/s (measured on 147 cues of five bulletins at 3.4–3.9):
 # the rate is a sentence's pace, pauses at commas included.
@@ -161,44 +169,134 @@ def _starts_sentence(rest: str) -> bool:
 # ---------------------------------------------------------------- lines and cues
 
 
+@dataclass(frozen=True)
+class _Tokens:
+    """A sentence as the pieces lines and cues are made of, and what each gap between two pieces is.
+
+    Gap k lies between words[k-1] and words[k]. `glued`: no space there (a token longer than a line was cut);
+    `joined`: inside a word or name (glued gaps included); `enclosed`: inside quotation marks or brackets.
+    """
+
+    words: list[str]
+    glued: frozenset[int]
+    joined: frozenset[int]
+    enclosed: frozenset[int]
+
+    @classmethod
+    def of(cls, text: str, max_chars: int) -> "_Tokens":
+        from broadcast.text import words as word_knowledge
+
+        pieces: list[str] = []
+        glued: set[int] = set()
+        for word in text.split(" "):
+            for k, piece in enumerate(_cut(word, max_chars)):
+                if k:
+                    glued.add(len(pieces))
+                pieces.append(piece)
+        joined = word_knowledge.joined_gaps(pieces) | glued
+        return cls(pieces, frozenset(glued), frozenset(joined), _enclosed_gaps(pieces))
+
+    def join(self, lo: int, hi: int) -> str:
+        """The text of words[lo:hi] as written."""
+        return "".join(("" if k == lo or k in self.glued else " ") + self.words[k] for k in range(lo, hi))
+
+    def length(self, lo: int, hi: int) -> int:
+        return sum(len(self.words[k]) for k in range(lo, hi)) + sum(
+            1 for k in range(lo + 1, hi) if k not in self.glued)
+
+
+def _cut(word: str, max_chars: int) -> list[str]:
+    """A token no longer than a line, or pieces of at most max_chars (never before a combining mark)."""
+    if len(word) <= max_chars:
+        return [word]
+    pieces, start = [], 0
+    while len(word) - start > max_chars:
+        end = start + max_chars
+        while end > start + 1 and unicodedata.combining(word[end]):
+            end -= 1
+        pieces.append(word[start:end])
+        start = end
+    pieces.append(word[start:])
+    return pieces
+
+
+_QUOTE_OPENERS = "“«(["
+_QUOTE_CLOSERS = "”»)]"
+
+
+def _enclosed_gaps(words: Sequence[str]) -> frozenset[int]:
+    """Gaps inside quotation marks or brackets (straight quotes only when they pair up)."""
+    straight = sum(w.count('"') for w in words) % 2 == 0
+    depth, inside_straight, out = 0, False, set()
+    for k, word in enumerate(words):
+        if k and (depth > 0 or inside_straight):
+            out.add(k)
+        for ch in word:
+            if ch in _QUOTE_OPENERS:
+                depth += 1
+            elif ch in _QUOTE_CLOSERS:
+                depth = max(0, depth - 1)
+            elif ch == '"' and straight:
+                inside_straight = not inside_straight
+    return frozenset(out)
+
+
 def layout_lines(text: str, max_chars: int = MAX_LINE_CHARS, max_lines: int = MAX_LINES) -> tuple[str, ...] | None:
     """Lay text out in at most `max_lines` lines of `max_chars`; None when it cannot fit."""
-    laid = _layout(text, max_chars, max_lines)
+    if any(len(word) > max_chars for word in text.split(" ")):
+        return None
+    tokens = _Tokens.of(text, max_chars)
+    laid = _layout(tokens, 0, len(tokens.words), max_chars, max_lines)
     return None if laid is None else laid[1]
 
 
-def _layout(text: str, max_chars: int, max_lines: int) -> tuple[float, tuple[str, ...]] | None:
-    """(cost, lines) of the best layout: one line when it fits, else the cheapest, most balanced break."""
-    if len(text) <= max_chars:
-        return 0.0, (text,)
+def _layout(tokens: _Tokens, lo: int, hi: int, max_chars: int, max_lines: int
+            ) -> tuple[float, tuple[str, ...]] | None:
+    """(cost, lines) of the best layout of words[lo:hi]: one line when it fits, else the cheapest, most balanced
+    break."""
+    total = tokens.length(lo, hi)
+    if total <= max_chars:
+        return 0.0, (tokens.join(lo, hi),)
     if max_lines < 2:
         return None
-    words = text.split(" ")
+    words = tokens.words
     best: tuple[float, tuple[str, ...]] | None = None
-    top_len = -1
-    for k in range(1, len(words)):
-        top_len += len(words[k - 1]) + 1
+    top_len = 0
+    for k in range(lo + 1, hi):
+        top_len += len(words[k - 1]) + (0 if k - 1 == lo or k - 1 in tokens.glued else 1)
         if top_len > max_chars:
             break
-        bottom_len = len(text) - top_len - 1
+        gap = 0 if k in tokens.glued else 1
+        bottom_len = total - top_len - gap
         if bottom_len > max_chars:
             if max_lines == 2:
                 continue
-            rest = _layout(" ".join(words[k:]), max_chars, max_lines - 1)
+            rest = _layout(tokens, k, hi, max_chars, max_lines - 1)
             if rest is None:
                 continue
-            cost, lines = rest[0], (" ".join(words[:k]), *rest[1])
+            cost, lines = rest[0], (tokens.join(lo, k), *rest[1])
         else:
-            cost, lines = 0.0, (" ".join(words[:k]), " ".join(words[k:]))
+            cost, lines = 0.0, (tokens.join(lo, k), tokens.join(k, hi))
         # a good break point first, then balance; when unequal the bottom line should be the longer
-        cost += _gap_cost(words, k) + abs(bottom_len - top_len) / 8 + (0.5 if top_len > bottom_len else 0.0)
+        cost += _gap_cost(tokens, k) + abs(bottom_len - top_len) / 8 + (2.0 if top_len > bottom_len else 0.0)
         if best is None or cost < best[0]:
             best = (cost, lines)
     return best
 
 
-def _gap_cost(words: list[str], k: int) -> float:
-    """Cost of breaking between words[k-1] and words[k]."""
+@lru_cache(maxsize=16)
+def _tokens_of(words: tuple[str, ...]) -> _Tokens:
+    return _Tokens.of(" ".join(words), max_chars=sys.maxsize)
+
+
+def _gap_cost(tokens: "_Tokens | Sequence[str]", k: int) -> float:
+    """Cost of breaking between words[k-1] and words[k] (of a sentence's tokens, or of a plain list of words,
+    as the gTTS chunker asks)."""
+    if not isinstance(tokens, _Tokens):
+        tokens = _tokens_of(tuple(tokens))
+    if k in tokens.joined:
+        return BREAK_INSIDE_WORD
+    words = tokens.words
     left, right = words[k - 1], words[k]
     if _is_number(left) and right in ("-", "–") or left in ("-", "–") and k >= 2 and _is_number(words[k - 2]):
         return BREAK_INSIDE_UNIT  # a range: 7.200 – 7.600 đồng/kg
@@ -240,12 +338,14 @@ def split_cues(
     """Cut a sentence into cues that each fit `max_lines` × `max_chars`, at the cheapest breaks.
 
     With `rules`, the line limits come from them and each cue's duration is estimated from its syllables at
-    `rate`: a cue longer than `rules.max_duration` is never made (unless it is one word), and one shorter
-    than `rules.min_duration` costs extra, so that short cues merge with a neighbour where they can.
+    `rate`: a cue longer than `rules.max_duration` is never made (unless it is one word), one shorter than
+    `rules.min_duration` costs extra, so that short cues merge with a neighbour where they can, and one whose
+    estimated reading speed nears `rules.max_cps` costs far more.
     """
     if rules is not None:
         max_chars, max_lines = rules.max_chars, rules.max_lines
-    words = sentence.split(" ")
+    tokens = _Tokens.of(sentence, max_chars)
+    words = tokens.words
     n = len(words)
     syllables = [0]
     for count in estimate.syllables_per_word(words):  # as the speech stage reads each word
@@ -253,14 +353,16 @@ def split_cues(
     # best[i]: (cost, previous break) for the words[:i] cut into cues
     best: list[tuple[float, int]] = [(0.0, 0)] + [(float("inf"), 0)] * n
     for i in range(1, n + 1):
-        length = -1
+        length = 0
         for j in range(i - 1, -1, -1):
-            length += len(words[j]) + 1
+            length += len(words[j]) + (0 if j == i - 1 or j + 1 in tokens.glued else 1)
             if length > max_chars * max_lines:
                 break
             if best[j][0] == float("inf"):
                 continue
-            cost = best[j][0] + CUE_COST + (CUE_BREAK_WEIGHT * _gap_cost(words, i) if i < n else 0.0)
+            cost = best[j][0] + CUE_COST
+            if i < n:
+                cost += CUE_BREAK_WEIGHT * _gap_cost(tokens, i) + (QUOTE_CUE_BREAK if i in tokens.enclosed else 0.0)
             if length < SHORT_CUE_CHARS and n > 1:
                 cost += (SHORT_CUE_CHARS - length) * 0.5
             if rules is not None:
@@ -275,13 +377,13 @@ def split_cues(
                     shown = seconds / CUE_PACE + (rules.max_overhang if i == n else 0.0)
                     cps = length / shown
                     cost += FAST_CUE_COST * max(0.0, cps - rules.target_cps)
+                    cost += OVER_LIMIT_CPS_COST * max(0.0, cps - 0.9 * rules.max_cps)
             if cost >= best[i][0]:
                 continue
-            laid = _layout(" ".join(words[j:i]), max_chars, max_lines)
+            laid = _layout(tokens, j, i, max_chars, max_lines)
             if laid is not None and cost + laid[0] < best[i][0]:
                 best[i] = (cost + laid[0], j)
-        if best[i][0] == float("inf"):
-            # a single word longer than a cue: it gets a cue of its own, cut at max_chars
+        if best[i][0] == float("inf"):  # cannot happen with pieces no longer than a line; kept as a guard
             best[i] = (best[i - 1][0] + CUE_COST, i - 1)
     cuts: list[tuple[int, int]] = []
     i = n
@@ -291,14 +393,10 @@ def split_cues(
         i = j
     cues = []
     for j, i in reversed(cuts):
-        text = " ".join(words[j:i])
-        lines = layout_lines(text, max_chars, max_lines) or _hard_wrap(text, max_chars)
-        cues.append(Cue(text, lines))
+        laid = _layout(tokens, j, i, max_chars, max_lines)
+        text = tokens.join(j, i)
+        cues.append(Cue(text, laid[1] if laid is not None else (text,)))
     return cues
-
-
-def _hard_wrap(text: str, max_chars: int) -> tuple[str, ...]:
-    return tuple(text[k : k + max_chars] for k in range(0, len(text), max_chars))
 
 
 # ---------------------------------------------------------------- segments and estimates
@@ -315,7 +413,8 @@ def segment(
     rules: CueRules | None = None,
     rate: float = DEFAULT_RATE,
 ) -> list[Segment]:
-    """Segments to speak and subtitle, in reading order. Placeholders are never included."""
+    """Segments to speak and subtitle, in reading order. Placeholders are never included, nor sentences of
+    punctuation alone."""
     wanted = set(_SPOKEN_KINDS)
     if captions:
         wanted.add("caption")
@@ -327,6 +426,8 @@ def segment(
             continue
         sentences = [block.text] if block.kind in ("title", "source") else split_sentences(block.text)
         for sentence in sentences:
+            if not any(ch.isalnum() for ch in sentence):
+                continue  # "***", "…", "—": nothing to say, and a cue of it would show over silence
             segments.append(
                 Segment(
                     index=len(segments) + 1,

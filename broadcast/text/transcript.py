@@ -59,6 +59,9 @@ _BOMS = (
 _BINARY_BYTES = frozenset(range(0x01, 0x09)) | {0x0B} | frozenset(range(0x0E, 0x1A)) | frozenset(range(0x1B, 0x20))
 _BINARY_BYTES_AS_BYTES = tuple(bytes([b]) for b in sorted(_BINARY_BYTES))
 BINARY_SHARE = 0.01  # more control bytes than this share of the file: binary, not text
+# A bulletin's transcript is tens of kilobytes (an hour of speech is about 90 KB); past this a file is not one,
+# and an endless stream (/dev/zero, a FIFO fed by `yes`) stops here instead of filling memory.
+MAX_BYTES = 64_000_000
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,13 @@ def decode(data: bytes, name: str) -> str:
     if _mostly_utf8(data):
         raise TranscriptError(f"{name}: damaged UTF-8 text (invalid byte at offset {bad_offset}); fix or re-save it")
     return _checked_text(_decode_legacy(data, name, bad_offset), name)
+
+
+def _refuse_binary(start: bytes, name: str) -> None:
+    """The first chunk of a file: NUL bytes without a UTF-16/32 mark are binary (/dev/zero, /dev/urandom,
+    a .doc), refused before the rest is read."""
+    if b"\0" in start and not any(start.startswith(bom) for bom, _, _ in _BOMS):
+        raise TranscriptError(f"{name}: looks like a binary file, not a text transcript")
 
 
 def _mostly_utf8(data: bytes) -> bool:
@@ -287,19 +297,21 @@ def _same_title(candidate: str, title: str) -> bool:
     return key(candidate) == key(title)
 
 
-def read(path: str | Path) -> Transcript:
-    """Read and parse a transcript file; every failure is a TranscriptError naming the file."""
+def read(path: str | Path, check: Callable[[str], None] | None = None) -> Transcript:
+    """Read and parse a transcript file; every failure is a TranscriptError naming the file. `check` sees the
+    decoded text before it is parsed (and may refuse it, e.g. as too long to speak)."""
+    from broadcast.files import ReadError, read_limited
+
     p = Path(path)
     name = str(path)
-    if not p.exists():
-        raise TranscriptError(f"{name}: no such file")
-    if p.is_dir():
-        raise TranscriptError(f"{name}: is a folder, expected a transcript file")
     try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise TranscriptError(f"{name}: cannot read ({exc.strerror or exc})") from None
-    transcript = parse(decode(data, name), p.name)
+        data = read_limited(p, MAX_BYTES, "a transcript", lambda start: _refuse_binary(start, name))
+    except ReadError as exc:
+        raise TranscriptError(str(exc)) from None
+    text = decode(data, name)
+    if check is not None:
+        check(text)
+    transcript = parse(text, p.name)
     if not transcript.blocks:
         raise TranscriptError(f"{name}: empty transcript, nothing to read")
     if not any(b.kind in ("title", "paragraph") for b in transcript.blocks):

@@ -3,7 +3,10 @@
 An entry's key is a hash of (engine, voice, rate, engine version, the sentence's parts as spoken); its file
 holds a one-line JSON header (sample rate, part spans, length and SHA-256 of the audio) and the 16-bit PCM.
 Entries are written under a temporary name and renamed into place, so a reader sees a whole entry or none;
-an entry that fails its checks is deleted and counts as a miss.
+an entry that fails its checks is deleted and counts as a miss. Only regular files are read, and only as many
+bytes as their header declares: an entry replaced by a symlink to /dev/zero or a FIFO is a miss, not a hang.
+A cache that cannot be written (a read-only disk, a full one) still serves what it holds; `unkept` counts the
+sentences it could not keep, and the run says so in a warning.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Sequence
@@ -42,6 +46,8 @@ class SegmentCache:
         self.hits = 0
         self.misses = 0
         self.corrupt = 0
+        self.unkept = 0  # entries that could not be written
+        self.unkept_reason = ""
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -59,15 +65,18 @@ class SegmentCache:
     def get(self, key: str) -> SpeechAudio | None:
         path = self.path(key)
         try:
-            data = path.read_bytes()
+            data = _read_entry(path)
         except OSError:
             self.misses += 1
             return None
-        speech = _decode(data)
+        speech = _decode(data) if data is not None else None
         if speech is None:
             self.corrupt += 1
             self.misses += 1
-            path.unlink(missing_ok=True)
+            try:
+                path.unlink(missing_ok=True)  # a symlink is removed, not what it points at
+            except OSError:
+                pass
             return None
         self.hits += 1
         return speech
@@ -85,9 +94,45 @@ class SegmentCache:
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
                 raise
-        except OSError:
+        except OSError as exc:
+            self.unkept += 1
+            self.unkept_reason = self.unkept_reason or (exc.strerror or str(exc))
             return False
         return True
+
+    def warning(self) -> str | None:
+        """One line when sentences could not be kept, else None."""
+        if not self.unkept:
+            return None
+        sentences = "1 sentence" if self.unkept == 1 else f"{self.unkept} sentences"
+        return (f"cache folder {self.folder}: {sentences} not kept ({self.unkept_reason}); "
+                "a rerun synthesizes them again (pass another --cache-dir, or --no-cache)")
+
+
+HEADER_MAX = 64 * 1024  # the JSON header is about a hundred bytes per sentence part
+
+
+def _read_entry(path: Path) -> bytes | None:
+    """An entry's bytes, or None when it is not a regular file of the length its header declares."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO must not block the open
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        with os.fdopen(os.dup(fd), "rb") as src:
+            head = src.read(min(info.st_size, HEADER_MAX))
+            end = head.find(b"\n", len(MAGIC))
+            if not head.startswith(MAGIC) or end < 0:
+                return None
+            try:
+                n_bytes = int(json.loads(head[len(MAGIC) : end])["n_bytes"])
+            except (ValueError, KeyError, TypeError):
+                return None
+            if info.st_size != end + 1 + n_bytes:
+                return None
+            return head + src.read(info.st_size - len(head))
+    finally:
+        os.close(fd)
 
 
 def _encode(speech: SpeechAudio) -> bytes:

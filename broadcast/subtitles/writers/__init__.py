@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Literal, Protocol, Sequence
 
 from broadcast.audio.timeline import TimedCue
@@ -18,7 +19,7 @@ class WriterOptions:
     bom: bool = False  # SRT only: a UTF-8 byte order mark (some Windows players want one; some parsers break on it)
     eol: Literal["lf", "crlf"] = "lf"
     start_offset: float = 0.0  # seconds added to every time (DaVinci Resolve timelines start at 01:00:00:00)
-    fps: float = DEFAULT_FPS
+    fps: Fraction = DEFAULT_FPS
 
     def finish(self, text: str) -> str:
         """Apply the line-ending choice to text written with \\n."""

@@ -1,4 +1,8 @@
-"""SubRip through the `srt` library: UTF-8, numbered from 1, HH:MM:SS,mmm."""
+"""SubRip through the `srt` library: UTF-8, numbered from 1, HH:MM:SS,mmm.
+
+Cue text never holds "-->": ffmpeg's SRT reader takes a text line that looks like a timing line, after a line of
+digits, for the start of a new cue and drops the cue it was in. The arrow is written "->" instead.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,12 @@ import srt
 
 from broadcast.audio.timeline import TimedCue
 from broadcast.subtitles.writers import WriterOptions, register
+
+
+def _no_timing_arrow(line: str) -> str:
+    while "-->" in line:  # "--->" would become "-->" again after one pass
+        line = line.replace("-->", "->")
+    return line
 
 
 class SrtWriter:
@@ -22,7 +32,7 @@ class SrtWriter:
                 index=i,
                 start=timedelta(milliseconds=round((cue.start + offset) * 1000)),
                 end=timedelta(milliseconds=round((cue.end + offset) * 1000)),
-                content="\n".join(cue.lines),
+                content="\n".join(_no_timing_arrow(line) for line in cue.lines),
             )
             for i, cue in enumerate(cues, start=1)
         ]

@@ -1,5 +1,6 @@
 """EBU-TT-D (EBU Tech 3380), the TTML profile broadcasters take: media time base, one region at the bottom,
-one style, a <p> per cue with its lines as <span>s separated by <br/>. Times are hh:mm:ss.sss."""
+a paragraph style (alignment, font, and ebutts:linePadding, which IMSC renderers honour only there) and a span
+style (colours), a <p> per cue with its lines as <span>s separated by <br/>. Times are hh:mm:ss.sss."""
 
 from __future__ import annotations
 
@@ -46,11 +47,10 @@ class TtmlWriter:
         ET.SubElement(styling, _q("", "style"), {
             f"{{{XML_NS}}}id": "paragraph", _q("tts", "textAlign"): "center",
             _q("ebutts", "multiRowAlign"): "center", _q("tts", "fontFamily"): "proportionalSansSerif",
-            _q("tts", "fontSize"): "100%", _q("tts", "lineHeight"): "125%",
+            _q("tts", "fontSize"): "100%", _q("tts", "lineHeight"): "125%", _q("ebutts", "linePadding"): "0.5c",
         })
         ET.SubElement(styling, _q("", "style"), {
             f"{{{XML_NS}}}id": "text", _q("tts", "color"): "#FFFFFF", _q("tts", "backgroundColor"): "#000000C2",
-            _q("ebutts", "linePadding"): "0.5c",
         })
         layout = ET.SubElement(head, _q("", "layout"))
         ET.SubElement(layout, _q("", "region"), {
