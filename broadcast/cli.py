@@ -178,9 +178,14 @@ def _split_engines(ctx: click.Context, param: click.Parameter, value: str | tupl
         return ()
     items = value if isinstance(value, tuple) else tuple(v.strip() for v in value.split(","))
     names = tuple(n for n in items if n)
-    kind = EngineName()
+    known = None
     for n in names:
-        kind.convert(n, param, ctx)
+        from broadcast.voice import engines
+
+        known = known or engines.names()
+        if n not in known:
+            where = f" (in {value!r})" if len(names) > 1 else ""
+            raise click.BadParameter(f"{n!r}{where} is not one of: {', '.join(known)}{suggestion(n, known)}")
     if len(set(names)) != len(names):
         raise click.BadParameter(f"{value!r} names an engine twice")
     return names

@@ -294,10 +294,9 @@ def fallback_record(log: synthesis.SynthesisLog | None) -> list[dict] | None:
 
 
 def voice_record(log: synthesis.SynthesisLog | None, index: int, engine: str) -> dict:
-    """Per segment in the manifest: the engine whose voice it is, and whether it came from the cache."""
-    if log is None:
-        return {"engine": engine, "cached": False}
-    return {"engine": log.spoken_by.get(index, engine), "cached": index in log.cached}
+    """Per segment in the manifest: the engine whose voice it is. (Whether it came from the cache is left out:
+    a rerun from the cache writes the same files as the first run.)"""
+    return {"engine": log.spoken_by.get(index, engine) if log is not None else engine}
 
 
 def write_subtitles(
