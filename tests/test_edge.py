@@ -118,13 +118,14 @@ def test_voices_are_the_vietnamese_ones_in_any_case():
         EdgeEngine.resolve_voice("en-US-AriaNeural")
 
 
-def test_sentences_go_out_concurrently_in_order(monkeypatch, faulty):
+def test_sentences_go_out_concurrently_longest_first(monkeypatch, faulty):
     fake = faulty(delay=0.5)  # long enough that three requests overlap even on a loaded machine
-    sentences = [[f"Câu số {i}, phần một.", f"phần hai của câu {i}."] for i in range(7)]
+    sentences = [[f"Câu số {i}, phần một" + " thêm" * (i % 4) + ".", f"phần hai của câu {i}."] for i in range(7)]
     results = dict(EdgeEngine(concurrency=3).synthesize_all(sentences))
     assert sorted(results) == list(range(7)) and len(fake.requests) == 7
     assert fake.max_in_flight == 3
-    assert {r.text for r in fake.requests[:3]} == {" ".join(s) for s in sentences[:3]}
+    longest = sorted(range(7), key=lambda i: -len(" ".join(sentences[i])))[:3]  # sentences 3, 2 and 6
+    assert {r.text for r in fake.requests[:3]} == {" ".join(sentences[i]) for i in longest}
 
 
 def test_a_cached_rerun_sends_nothing(edge, tmp_path):

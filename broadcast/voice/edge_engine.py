@@ -131,9 +131,9 @@ class EdgeEngine:
         return next(self.synthesize_all([parts]))[1]
 
     def synthesize_all(self, sentences: Sequence[Sequence[str]]) -> Iterator[tuple[int, SpeechAudio]]:
-        """(position, speech) for each sentence as it is done, up to `concurrency` requests at a time, sent in
-        order. The first failure cancels the rest and is raised as an EngineError naming the sentence's position;
-        closing the iterator early cancels what is in flight."""
+        """(position, speech) for each sentence as it is done, up to `concurrency` requests at a time (the longest
+        sentences first when more than one). The first failure cancels the rest and is raised as an EngineError naming the sentence's
+        position; closing the iterator early cancels what is in flight."""
         if not sentences:
             return
         results: queue.SimpleQueue[Any] = queue.SimpleQueue()
@@ -169,24 +169,29 @@ class EdgeEngine:
         control["loop"] = asyncio.get_running_loop()
         control["task"] = asyncio.current_task()
         started.set()
-        gate = asyncio.Semaphore(self.concurrency)  # waiters are served in order: sentences go out in order
+        # waiters are served in the order they came. Several at a time, the longest sentences go out first, so
+        # the service's time (about the audio's length) and the decoding of long ones overlap the short ones
+        # instead of ending the run; one at a time, in the bulletin's order
+        gate = asyncio.Semaphore(self.concurrency)
 
         async def one(position: int, parts: Sequence[str]) -> EngineError | None:
             """Speak one sentence into `results`; a failure is returned, never raised, so no task is left
             holding an exception for asyncio to log when the loop shuts down."""
-            async with gate:
-                try:
-                    speech = await self._sentence(list(parts))
-                except EngineError as exc:
-                    return EngineError(str(exc), position=position)
-                except (asyncio.CancelledError, KeyboardInterrupt):
-                    raise
-                except Exception as exc:  # an edge-tts or aiohttp failure not foreseen: still one line
-                    return EngineError(f"edge-tts failed: {type(exc).__name__}: {first_line(exc)}", position=position)
+            try:
+                speech = await self._sentence(list(parts), gate)
+            except EngineError as exc:
+                return EngineError(str(exc), position=position)
+            except (asyncio.CancelledError, KeyboardInterrupt):
+                raise
+            except Exception as exc:  # an edge-tts or aiohttp failure not foreseen: still one line
+                return EngineError(f"edge-tts failed: {type(exc).__name__}: {first_line(exc)}", position=position)
             results.put((position, speech))
             return None
 
-        tasks = [asyncio.create_task(one(i, parts)) for i, parts in enumerate(sentences)]
+        order = list(range(len(sentences)))
+        if self.concurrency > 1:
+            order.sort(key=lambda i: -sum(len(p) for p in sentences[i]))
+        tasks = [asyncio.create_task(one(i, sentences[i])) for i in order]
         try:
             for finished in asyncio.as_completed(tasks):
                 failure = await finished
@@ -198,7 +203,9 @@ class EdgeEngine:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
 
-    async def _sentence(self, parts: list[str]) -> SpeechAudio:
+    async def _sentence(self, parts: list[str], gate: asyncio.Semaphore) -> SpeechAudio:
+        """One sentence, retried as needed. Only the request holds a place in `gate` (--concurrency is requests
+        in flight): decoding and the waits between attempts leave it to the next sentence."""
         text, part_starts = join_parts(parts)
         if not re.search(r"\w", text):
             return SpeechAudio(b"", SAMPLE_RATE, tuple((0, 0) for _ in parts))
@@ -207,7 +214,8 @@ class EdgeEngine:
         for attempt in range(attempts):
             self.stats.sent(text)
             try:
-                mp3, boundaries = await self._request(text)
+                async with gate:
+                    mp3, boundaries = await self._request(text)
                 pcm = await asyncio.to_thread(_decode, mp3, text)
                 events = _locate(text, boundaries, len(pcm) // 2)
                 return SpeechAudio.from_word_events(pcm, SAMPLE_RATE, part_starts, events)
