@@ -137,19 +137,24 @@ def _existing_file(ctx: click.Context, param: click.Parameter, value: Path | Non
     return value
 
 
+_captions_option = click.option("--captions/--no-captions", default=False, show_default=True,
+                               help="Speak and subtitle photo captions (photo placeholders are never spoken).")
+_credit_option = click.option("--credit/--no-credit", default=False, show_default=True,
+                              help='Speak and subtitle the closing "Nguồn: …" credit.')
+_lexicon_option = click.option(
+    "--lexicon", type=click.Path(path_type=Path), default=None, callback=_existing_file,
+    help="Extra abbreviations, one 'written<TAB>spoken' per line; they win over the built-in ones.")
+
 text_options = _apply(
-    click.option("--captions/--no-captions", default=False, show_default=True,
-                 help="Speak and subtitle photo captions (photo placeholders are never spoken)."),
-    click.option("--credit/--no-credit", default=False, show_default=True,
-                 help='Speak and subtitle the closing "Nguồn: …" credit.'),
+    _captions_option,
+    _credit_option,
     click.option("--rate", type=Number(1.5, 8.0), default=defaults.RATE, show_default=True,
                  help="Speaking rate in syllables per second (radio news: 3.9; 3.3 keeps subtitles readable)."),
     click.option("--sentence-pause", type=Number(0, 10), default=defaults.SENTENCE_PAUSE,
                  show_default=True, help="Seconds of silence between sentences."),
     click.option("--paragraph-pause", type=Number(0, 10), default=defaults.PARAGRAPH_PAUSE,
                  show_default=True, help="Seconds of silence between paragraphs."),
-    click.option("--lexicon", type=click.Path(path_type=Path), default=None, callback=_existing_file,
-                 help="Extra abbreviations, one 'written<TAB>spoken' per line; they win over the built-in ones."),
+    _lexicon_option,
     click.option("--max-hours", type=Number(0.01, 100), default=defaults.MAX_HOURS, show_default=True,
                  help="Refuse a transcript estimated to speak longer than this (checked before any work)."),
 )
@@ -536,6 +541,58 @@ def lint(files: tuple[Path, ...], strict: bool, quiet: bool, **options: Any) -> 
         bad = bad or bool(report.errors)
     if bad:
         sys.exit(1)
+
+
+@cli.command("align", short_help="Time a transcript on a reading of it: clips, subtitles.")
+@click.argument("transcript", type=click.Path(path_type=Path))
+@click.argument("recording", type=click.Path(path_type=Path))
+@config_option
+@click.option("-o", "--output-dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
+              help="Folder to write into; transcript foo.txt gets DIR/foo/.")
+@click.option("--overwrite", is_flag=True, help="Replace an output folder that broadcast did not write.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors and doubtful sentences.")
+@click.option("-v", "--verbose", is_flag=True, help="Also print every sentence's times and confidence.")
+@click.option("--strict", is_flag=True,
+              help="Fail (exit 1, nothing written) when any sentence is missing from the recording or doubtful.")
+@click.option("--voice", type=click.Choice(["vi", "vi-VN-x-central", "vi-VN-x-south"]), default=None,
+              help="eSpeak voice the recording is compared with (the reader's accent).  [default: vi]")
+@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Folder of synthesized sentences reused by reruns.")
+@click.option("--cache/--no-cache", default=True, show_default=True, help="Reuse and keep synthesized sentences.")
+@_captions_option
+@_credit_option
+@_lexicon_option
+@audio_options
+@subtitle_options
+def align_command(transcript: Path, recording: Path, output_dir: Path, quiet: bool, verbose: bool, strict: bool,
+                  **options: Any) -> None:
+    """Time TRANSCRIPT on RECORDING, a newsreader's reading of it, and write what `produce` writes.
+
+    RECORDING is any file ffmpeg reads (WAV, MP3, M4A, or the audio of MP4, MOV, MXF). The bulletin audio
+    is the recording (at --loudness, or untouched with --loudness off; mono, at its own sample rate unless
+    --sample-rate is given); clips/NNN are its sentences; subtitles follow the cue rules on the times the
+    reader speaks. Sentences the recording lacks, sound
+    with no text, and doubtful sentences are listed; with --strict they stop the run.
+    """
+    from broadcast import console
+    from broadcast.pipeline import align
+
+    settings = settings_from(options)
+    bars = console.ProgressBars() if console.show_progress(quiet) else None
+    try:
+        result = align(transcript, recording, output_dir, settings, bars, strict)
+    except BroadcastError as exc:
+        if bars:
+            bars.close()
+        _fail_with(exc)
+    except KeyboardInterrupt as exc:
+        if bars:
+            bars.close()
+        _interrupted(exc)
+    if bars:
+        bars.close()
+    for line in console.align_summary(result, quiet, verbose):
+        click.echo(line)
 
 
 def main() -> None:  # pragma: no cover

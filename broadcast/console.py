@@ -10,7 +10,7 @@ import click
 
 from broadcast.batch import Outcome
 
-STAGE_LABELS = {"synthesis": "synthesizing", "mastering": "mastering", "encoding": "encoding"}
+STAGE_LABELS = {"synthesis": "synthesizing", "aligning": "aligning", "mastering": "mastering", "encoding": "encoding"}
 
 
 class ProgressBars:
@@ -84,4 +84,24 @@ def table(outcomes: Sequence[Outcome], seconds: float, jobs: int) -> list[str]:
     failed = sum(not o.ok for o in outcomes)
     lines.append(f"{len(outcomes) - failed} of {len(outcomes)} produced, {failed} failed, "
                  f"in {seconds:.1f} s with {count(jobs, 'job')}")
+    return lines
+
+
+def align_summary(result: Any, quiet: bool, verbose: bool) -> list[str]:
+    """What `align` prints: one line, each sentence with -v, and always what went wrong (warnings)."""
+    from broadcast.subtitles.writers import clock
+
+    alignment = result.alignment
+    p = result.programme
+    found = sum(t.found for t in alignment.sentences)
+    lines = []
+    if not quiet:
+        level = "" if result.loudness is None else f", {result.loudness.integrated:.1f} LUFS"
+        lines.append(f"{result.source}: {found} of {len(alignment.sentences)} sentences found in "
+                     f"{alignment.duration:.1f} s of recording, {len(p.cues)} cues{level}; "
+                     f"{len(result.files)} files written to {result.folder} in {result.seconds:.1f} s")
+    if verbose:
+        for seg, t in zip(p.segments, [t for t in alignment.sentences if t.found]):
+            lines.append(f"  [{seg.segment.index:03d}] {clock(t.start)} – {clock(t.end)}  confidence {t.confidence:.2f}")
+    lines += [f"  warning: {w}" for w in result.warnings]
     return lines

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from broadcast import __version__, defaults, speech
 from broadcast.audio import loudness, mastering, sound, timeline
@@ -93,6 +93,27 @@ class Result:
     gain_db: float = 0.0
     warnings: list[str] = field(default_factory=list)
     synthesis_log: synthesis.SynthesisLog = field(default_factory=synthesis.SynthesisLog)
+    alignment: "Any" = None  # align.Alignment, for `align`
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """Who speaks the delivered audio, as manifest.json records it: an engine and voice, or a recording."""
+
+    engine: str
+    voice: str
+    version: str
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """The back half both `produce` and `align` end in: a timed programme → the output folder."""
+
+    folder: Path
+    files: list[Path]
+    loudness: loudness.Measurement
+    gain_db: float
+    warnings: list[str]
 
 
 def plan(path: Path, settings: Settings) -> list[segmenter.Segment]:
@@ -224,11 +245,12 @@ def write_audio(stage: Path, audio_name: str, clip_names: list[str], master: mas
 
 
 def write_outputs(
-    stage: Path, stem: str, programme: timeline.Programme, settings: Settings, engine: Engine, source: str,
-    progress: Progress | None = None, log: synthesis.SynthesisLog | None = None,
+    stage: Path, stem: str, programme: timeline.Programme, settings: Settings, speaker: Speaker, source: str,
+    progress: Progress | None = None, extra: dict | None = None, segment_extra: Sequence[dict] | None = None,
 ) -> tuple[loudness.Measurement, mastering.Master]:
     """Every file of one bulletin, written into the staging folder; returns the bulletin's measured loudness
-    and the master its audio was cut from (its raw file is removed by the caller)."""
+    and the master its audio was cut from (its raw file is removed by the caller). `extra` and
+    `segment_extra` are what the manifest says beyond the audio facts (about the voice, or the alignment)."""
     master = master_audio(programme, settings, stage, progress)
     ext = "." + settings.audio_format
     (stage / "clips").mkdir()
@@ -248,14 +270,14 @@ def write_outputs(
         master.warnings.append(
             f"{audio_name} peaks at {measured.true_peak:.1f} dBTP, over the {target.true_peak:g} dBTP ceiling")
     write_subtitles(stage, stem, programme, settings, clip_names)
+    more = segment_extra or [{}] * len(master.spans)
     (stage / "manifest.json").write_text(
         manifest.render(
-            programme, source=source, engine=settings.engine, voice=engine.voice, audio=audio_name,
+            programme, source=source, engine=speaker.engine, voice=speaker.voice, audio=audio_name,
             clip_names=clip_names,
-            extra={"engine_version": engine.version, "rate": settings.rate, "broadcast_version": __version__,
-                   **audio_facts(master, measured, settings), "fallback": fallback_record(log)},
-            segment_extra=[{"samples": list(span), **voice_record(log, s.segment.index, settings.engine)}
-                           for span, s in zip(master.spans, programme.segments)],
+            extra={"engine_version": speaker.version, **(extra or {}), "broadcast_version": __version__,
+                   **audio_facts(master, measured, settings)},
+            segment_extra=[{"samples": list(span), **m} for span, m in zip(master.spans, more, strict=True)],
         ),
         encoding="utf-8",
     )
@@ -336,19 +358,30 @@ def produce(path: Path, out_dir: Path, settings: Settings, progress: Progress | 
         problem = check_bitrate(settings.bitrate, output_rate(settings, programme))
         if problem:
             raise UsageError(problem)
-    target = out_dir / path.stem
+    speaker = Speaker(settings.engine, engine.voice, engine.version)
+    done = deliver(programme, out_dir / path.stem, path.stem, settings, speaker, path.name, progress,
+                   {"rate": settings.rate, "fallback": fallback_record(log)},
+                   [voice_record(log, s.segment.index, settings.engine) for s in programme.segments])
+    warnings = done.warnings + [w for w in [cache.warning() if cache else None] if w]
+    return Result(path, done.folder, programme, done.files, time.perf_counter() - started, done.loudness,
+                  done.gain_db, warnings, log)
+
+
+def deliver(programme: timeline.Programme, target: Path, stem: str, settings: Settings, speaker: Speaker,
+            source: str, progress: Progress | None = None, extra: dict | None = None,
+            segment_extra: Sequence[dict] | None = None) -> Delivery:
+    """Master, encode, cut clips, write subtitles, manifest, waveform and preview into a staging folder that
+    replaces `target` only when all of it is written."""
     with StagedFolder(target, settings.overwrite) as stage:
-        measured, master = write_outputs(stage, path.stem, programme, settings, engine, path.name, progress, log)
-        write_previews(stage, path.stem, programme, master, settings, engine)
+        measured, master = write_outputs(stage, stem, programme, settings, speaker, source, progress, extra,
+                                         segment_extra)
+        write_previews(stage, stem, programme, settings)
         master.path.unlink()
         files = sorted(p.relative_to(stage) for p in stage.rglob("*") if p.is_file())
-    warnings = master.warnings + [w for w in [cache.warning() if cache else None] if w]
-    return Result(path, target, programme, [target / f for f in files], time.perf_counter() - started,
-                  measured, master.gain_db, warnings, log)
+    return Delivery(target, [target / f for f in files], measured, master.gain_db, master.warnings)
 
 
-def write_previews(stage: Path, stem: str, programme: timeline.Programme, master: mastering.Master,
-                   settings: Settings, engine: Engine) -> None:
+def write_previews(stage: Path, stem: str, programme: timeline.Programme, settings: Settings) -> None:
     """preview.html: audio, subtitles, segments, settings, and the waveform (drawn with the audio) inline."""
     from broadcast.delivery import preview, waveform
 
@@ -361,3 +394,108 @@ def write_previews(stage: Path, stem: str, programme: timeline.Programme, master
                        waveform_svg=(stage / waveform.FILENAME).read_text(encoding="utf-8")),
         encoding="utf-8",
     )
+
+
+# ---------------------------------------------------------------- a newsreader's recording instead of a voice
+
+RECORDING_ENGINE = "recording"
+CLIP_MARGIN = 0.05  # s of the recording kept around each sentence's speech in its clip (less where pauses are short)
+
+
+def align(path: Path, recording: Path, out_dir: Path, settings: Settings, progress: Progress | None = None,
+          strict: bool = False) -> Result:
+    """The transcript timed on a human reading of it: the same folder `produce` writes, with the recording
+    (loudness-normalised, or untouched with --loudness off) as the bulletin and clips cut from it.
+
+    Sentences the recording lacks get neither clip nor subtitle; with `strict` any low-confidence sentence
+    stops the run before anything is written."""
+    import tempfile
+
+    from broadcast.align import aligner
+    from broadcast.align import recording as recordings
+
+    started = time.perf_counter()
+    info = recordings.probe(recording)
+    rate = min(info.sample_rate, recordings.MAX_DELIVERY_RATE)
+    check_settings(replace(settings, engine="espeak", sample_rate=settings.sample_rate or rate))
+    check_inputs(path, out_dir / path.stem, settings)
+    StagedFolder(out_dir / path.stem, settings.overwrite).check()  # a folder we may not replace: before any work
+    segments = plan(path, settings)
+    cache = open_cache(settings)
+    with tempfile.TemporaryDirectory(prefix="broadcast-align-") as work:
+        analysis = recordings.Analysis(recording, Path(work) / "analysis.raw")
+        try:
+            alignment = aligner.align(
+                analysis, [[c.speech for c in s.cues] for s in segments],
+                aligner.espeak_speaker(settings.voice, cache),
+                (lambda done, total: progress("aligning", done, total)) if progress else None)
+        except aligner.AlignError as exc:
+            raise BroadcastError(f"{recording}: {exc}; is it a reading of {path.name}?") from None
+    doubtful = [(segments[k].index, alignment.sentences[k].reason) for k in alignment.low()]
+    if strict and doubtful:
+        listed = "; ".join(f"sentence {i}: {why}" for i, why in doubtful[:3])
+        more = f" (and {len(doubtful) - 3} more)" if len(doubtful) > 3 else ""
+        raise BroadcastError(f"{recording}: {len(doubtful)} sentence{'s' if len(doubtful) != 1 else ''} "
+                             f"not aligned with confidence: {listed}{more}")
+    pcm, rate = recordings.decode_pcm(recording, info)
+    programme = recorded_programme(segments, alignment.sentences, pcm, rate)
+    programme = timing.retime(programme, settings.cue_rules())
+    kept = [t for t in alignment.sentences if t.found]
+    from broadcast.voice.espeak import EspeakEngine
+
+    speaker = Speaker(RECORDING_ENGINE, recording.name, f"aligned with {EspeakEngine(settings.voice).version}")
+    done = deliver(
+        programme, out_dir / path.stem, path.stem, replace(settings, sample_rate=settings.sample_rate or rate),
+        speaker, path.name, progress, alignment_record(recording, info, alignment, segments),
+        [{"confidence": t.confidence, **({"doubt": t.reason} if t.reason else {})} for t in kept],
+    )
+    warnings = [f"sentence {i}: {why}" for i, why in doubtful] + [w for w in [cache.warning() if cache else None] if w]
+    if len(doubtful) >= max(2, len(segments) // 4):
+        warnings.insert(0, f"{len(doubtful)} of {len(segments)} sentences are missing or doubtful: is {recording.name} "
+                           f"a reading of {path.name}?")
+    warnings += [f"{_clock(s.start)}–{_clock(s.end)}: {s.what}" + (" (music, or speech the transcript lacks)"
+                 if s.what.startswith("sound") else "") for s in alignment.untranscribed]
+    return Result(path, done.folder, programme, done.files, time.perf_counter() - started, done.loudness,
+                  done.gain_db, warnings + done.warnings, alignment=alignment)
+
+
+def recorded_programme(segments: Sequence[segmenter.Segment], timings: Sequence[Any], pcm: bytes,
+                       sample_rate: int) -> timeline.Programme:
+    """The recording as a programme: each found sentence timed where it is spoken, its clip its speech plus
+    CLIP_MARGIN (never past the middle of the pause to a neighbour)."""
+    found = [(seg, t) for seg, t in zip(segments, timings, strict=True) if t.found]
+    n = len(pcm) // 2
+    out = []
+    for k, (seg, t) in enumerate(found):
+        before = found[k - 1][1].end if k > 0 else 0.0
+        after = found[k + 1][1].start if k + 1 < len(found) else n / sample_rate
+        first = max(t.start - CLIP_MARGIN, (before + t.start) / 2, 0.0)
+        last = min(t.end + CLIP_MARGIN, (t.end + after) / 2, n / sample_rate)
+        cues = tuple(timeline.TimedCue(a, b, cue.text, cue.lines) for cue, (a, b) in zip(seg.cues, t.parts,
+                                                                                       strict=True))
+        out.append(timeline.TimedSegment(seg, t.start, t.end, cues, int(round(first * sample_rate)),
+                                         int(round(last * sample_rate))))
+    return timeline.Programme(pcm, sample_rate, tuple(out))
+
+
+def alignment_record(recording: Path, info: Any, alignment: Any, segments: Sequence[segmenter.Segment]) -> dict:
+    """What manifest.json says about the alignment: the recording, the synthetic pace, sentences not found
+    or doubtful (by segment index), sound with no text."""
+    return {
+        "recording": {"file": recording.name, "sample_rate": info.sample_rate, "duration": round(alignment.duration, 3)},
+        "alignment": {
+            "method": "eSpeak NG rendering, MFCC DTW in a band, edges moved to the recording's pauses",
+            "synthetic_rate": alignment.rate,
+            "missing": [segments[k].index for k, t in enumerate(alignment.sentences) if not t.found],
+            "low_confidence": [{"segment": segments[k].index, "confidence": alignment.sentences[k].confidence,
+                                "reason": alignment.sentences[k].reason} for k in alignment.low()],
+            "untranscribed": [{"start": round(s.start, 3), "end": round(s.end, 3), "what": s.what}
+                              for s in alignment.untranscribed],
+        },
+    }
+
+
+def _clock(seconds: float) -> str:
+    from broadcast.subtitles.writers import clock
+
+    return clock(seconds)

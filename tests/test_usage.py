@@ -113,7 +113,7 @@ def test_a_bad_combination_is_one_line(tmp_path, command, args, message):
 
 @pytest.mark.parametrize("args, message", [
     ([], "missing command"),
-    (["prodce"], "no command 'prodce' (did you mean produce?); the commands are lint, plan, produce, speech"),
+    (["prodce"], "no command 'prodce' (did you mean produce?); the commands are align, lint, plan, produce, speech"),
     (["produce"], "missing argument TRANSCRIPTS...; see 'broadcast produce --help'"),
     (["plan", "a.txt", "b.txt"], "unexpected extra argument (b.txt)"),
     (["--colour"], "no such option --colour"),

@@ -84,13 +84,26 @@ def _settings_rows(manifest: dict[str, Any], settings: dict[str, Any]) -> list[t
     rows = [
         ("engine", f"{manifest['engine']} {manifest.get('engine_version', '')}".strip()),
         ("voice", manifest["voice"]),
-        ("rate", f"{settings.get('rate')} syllables/s"),
-        ("subtitles", f"{fps_label(settings.get('fps') or DEFAULT_FPS)} fps, start offset {settings.get('start_offset')} "
-                      f"(times on this page are from 0:00), ≤ {settings.get('max_lines')} lines × "
-                      f"{settings.get('max_chars')} characters, reading speed {settings.get('target_cps'):g} "
-                      f"characters/s aimed at, {settings.get('max_cps'):g} at most"),
-        ("pauses", f"{settings.get('sentence_pause')} s between sentences, "
-                   f"{settings.get('paragraph_pause')} s between paragraphs"),
+    ]
+    subtitles = ("subtitles", f"{fps_label(settings.get('fps') or DEFAULT_FPS)} fps, start offset "
+                              f"{settings.get('start_offset')} (times on this page are from 0:00), ≤ "
+                              f"{settings.get('max_lines')} lines × {settings.get('max_chars')} characters, reading "
+                              f"speed {settings.get('target_cps'):g} characters/s aimed at, "
+                              f"{settings.get('max_cps'):g} at most")
+    if "alignment" in manifest:  # a recording: its pace and pauses are the reader's
+        found = len(manifest["segments"])
+        missing = manifest["alignment"]["missing"]
+        rows.append(("alignment", f"{found} of {found + len(missing)} sentences found; "
+                                  f"{len(manifest['alignment']['low_confidence'])} doubtful"))
+        rows.append(subtitles)
+    else:
+        rows += [
+            ("rate", f"{settings.get('rate')} syllables/s"),
+            subtitles,
+            ("pauses", f"{settings.get('sentence_pause')} s between sentences, "
+                       f"{settings.get('paragraph_pause')} s between paragraphs"),
+        ]
+    rows += [
         ("audio", f"{settings.get('audio_format')}, {manifest.get('sample_rate')} Hz, "
                   + (f"{manifest['bit_depth']}-bit" if manifest.get("bit_depth") else f"{manifest.get('bitrate')}")),
     ]

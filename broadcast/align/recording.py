@@ -1,0 +1,155 @@
+"""A recording to align, read by ffmpeg (any format it reads: WAV, MP3, M4A, the audio of MP4/MOV/MXF).
+
+For analysis it is decoded once to mono 16 kHz into a raw file beside the work (an hour is 115 MB on disk),
+its hop energies measured on the way; the aligner then reads it window by window, so memory does not grow
+with length. For delivery it is decoded again at its own rate (`decode_pcm`).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from broadcast.align import features
+from broadcast.audio import sound
+from broadcast.errors import BroadcastError
+
+_BLOCK_SAMPLES = features.HOP * 6000  # one minute of 16 kHz samples per read
+MAX_DELIVERY_RATE = 48000
+
+
+class RecordingError(BroadcastError):
+    pass
+
+
+@dataclass(frozen=True)
+class Info:
+    sample_rate: int  # of the first audio stream
+    duration: float | None  # s, as the container states it (None when it does not)
+
+
+def probe(path: Path) -> Info:
+    """The recording's audio stream, or a one-line error saying why it cannot be used."""
+    if not path.exists():
+        raise RecordingError(f"{path}: no such file")
+    if path.is_dir():
+        raise RecordingError(f"{path}: is a folder, not a recording")
+    proc = subprocess.run([sound.ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path)],
+                          capture_output=True, check=False)
+    text = proc.stderr.decode("utf-8", "replace")
+    stream = re.search(r"Stream #\d+:\d+.*?: Audio: [^\n]*?(\d+) Hz", text)
+    if stream is None:
+        if "Invalid data" in text or "Error opening input" in text:
+            raise RecordingError(f"{path}: not a recording ffmpeg can read (WAV, MP3, M4A, MP4, MOV, MXF …)")
+        raise RecordingError(f"{path}: has no audio stream")
+    duration = re.search(r"Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)", text)
+    seconds = None if duration is None else int(duration[1]) * 3600 + int(duration[2]) * 60 + float(duration[3])
+    return Info(int(stream[1]), seconds)
+
+
+def _decoder(path: Path, rate: int) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sound.ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-i", str(path), "-vn", "-map", "0:a:0",
+         "-f", "s16le", "-ac", "1", "-ar", str(rate), "pipe:1"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+
+
+def _finish(proc: subprocess.Popen, path: Path) -> None:
+    err = proc.stderr.read() if proc.stderr else b""
+    if proc.wait() != 0:
+        raise RecordingError(f"{path}: ffmpeg could not decode it ({sound._last_line(err)})")
+
+
+class Analysis:
+    """The recording at ANALYSIS_RATE in a raw file, with every hop's energy (dB) in memory (1.4 MB an hour)."""
+
+    def __init__(self, path: Path, raw: Path) -> None:
+        self.raw = raw
+        energies = []
+        n = 0
+        carry = np.zeros(0, dtype=np.float32)
+        proc = _decoder(path, features.ANALYSIS_RATE)
+        assert proc.stdout is not None
+        with raw.open("wb") as out:
+            while block := proc.stdout.read(2 * _BLOCK_SAMPLES):
+                out.write(block)
+                samples = np.concatenate([carry, np.frombuffer(block[: len(block) // 2 * 2], "<i2") / 32768.0])
+                whole = len(samples) // features.HOP * features.HOP
+                energies.append(features.energy_db(samples[:whole].astype(np.float32)))
+                carry = samples[whole:].astype(np.float32)
+                n += len(block) // 2
+        _finish(proc, path)
+        if len(carry):
+            energies.append(features.energy_db(carry))
+        self.n_samples = n
+        self.energy = np.concatenate(energies) if energies else np.zeros(0, np.float32)
+        if n == 0:
+            raise RecordingError(f"{path}: the audio stream is empty")
+
+    @property
+    def duration(self) -> float:
+        return self.n_samples / features.ANALYSIS_RATE
+
+    def read(self, first: int, last: int) -> np.ndarray:
+        """Samples [first, last) as float32 (full scale 1.0)."""
+        first, last = max(0, first), min(self.n_samples, last)
+        if last <= first:
+            return np.zeros(0, dtype=np.float32)
+        with self.raw.open("rb") as src:
+            src.seek(2 * first)
+            return (np.fromfile(src, dtype="<i2", count=last - first) / 32768.0).astype(np.float32)
+
+
+class InMemory:
+    """The same interface over samples already in memory (a sentence of speech, a test signal)."""
+
+    def __init__(self, samples: np.ndarray) -> None:
+        self.samples = samples.astype(np.float32)
+        self.n_samples = len(samples)
+        self.energy = features.energy_db(self.samples)
+
+    @property
+    def duration(self) -> float:
+        return self.n_samples / features.ANALYSIS_RATE
+
+    def read(self, first: int, last: int) -> np.ndarray:
+        return self.samples[max(0, first) : max(0, last)]
+
+
+def decode_pcm(path: Path, info: Info) -> tuple[bytes, int]:
+    """The recording as 16-bit mono PCM at its own rate (at most 48 kHz), for delivery."""
+    rate = min(info.sample_rate, MAX_DELIVERY_RATE)
+    proc = _decoder(path, rate)
+    assert proc.stdout is not None
+    pcm = proc.stdout.read()
+    _finish(proc, path)
+    return pcm, rate
+
+
+def to_analysis(pcm: bytes, sample_rate: int) -> np.ndarray:
+    """16-bit mono PCM at any rate → float32 at ANALYSIS_RATE, band-limited by cutting the spectrum (a sentence
+    at a time: eSpeak's 22 kHz output has sound above 8 kHz that plain interpolation would fold down)."""
+    samples = np.frombuffer(pcm[: len(pcm) // 2 * 2], "<i2").astype(np.float32) / 32768.0
+    return resample(samples, sample_rate)
+
+
+def resample(samples: np.ndarray, sample_rate: int) -> np.ndarray:
+    if sample_rate == features.ANALYSIS_RATE or not len(samples):
+        return samples.astype(np.float32)
+    n_out = max(1, int(round(len(samples) * features.ANALYSIS_RATE / sample_rate)))
+    # zero-padded to a length whose transform is fast and whose resampled length is whole (a prime-length
+    # FFT is twenty times slower)
+    g = math.gcd(sample_rate, features.ANALYSIS_RATE)
+    unit_in, unit_out = sample_rate // g, features.ANALYSIS_RATE // g
+    units = 1 << max(0, math.ceil(math.log2(max(1, -(-len(samples) // unit_in)))))
+    spectrum = np.fft.rfft(samples.astype(np.float64), unit_in * units)
+    kept = np.zeros(unit_out * units // 2 + 1, dtype=complex)
+    k = min(len(kept), len(spectrum))
+    kept[:k] = spectrum[:k]
+    return (np.fft.irfft(kept, unit_out * units)[:n_out] * (unit_out / unit_in)).astype(np.float32)
