@@ -130,7 +130,7 @@ def test_usage_errors_of_click_itself_are_one_line_exit_2(args, message):
 def test_help_is_whole_and_lint_help_names_only_its_own_options():
     out = CliRunner().invoke(cli, ["--help"]).output
     commands = out.split("Commands:")[1].strip().splitlines()
-    assert len(commands) == 5 and not any(line.rstrip().endswith("...") for line in commands), commands
+    assert len(commands) == 6 and not any(line.rstrip().endswith("...") for line in commands), commands
     lint_help = CliRunner().invoke(cli, ["lint", "--help"]).output
     assert "--start-offset" not in lint_help and ".ttml" in lint_help
 
