@@ -216,8 +216,9 @@ class GttsEngine:
         """(position, speech) for each sentence as soon as all its chunks are in, up to `concurrency`
         requests at a time; sentences go out in order, so early ones finish first.
 
-        The first failure stops the rest (queued chunks are dropped, waits between retries end) and is
-        raised as an EngineError whose `position` is the failing sentence.
+        A failure stops every later sentence (queued chunks are dropped, waits between retries end) and is
+        raised as an EngineError whose `position` is the failing sentence; earlier sentences still in flight are
+        finished first, so the sentence named is the first that fails, whatever order the replies came in.
         """
         plan = [[split_for_google(part) or [part] for part in parts] for parts in sentences]
         pcm: list[list[list[bytes | None]]] = [[[None] * len(c) for c in parts] for parts in plan]
@@ -225,6 +226,7 @@ class GttsEngine:
         stop = threading.Event()
         pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="gtts")
         pending: dict[Future[bytes], tuple[int, int, int]] = {}
+        failure: EngineError | None = None
         try:
             for s, parts in enumerate(plan):
                 for p, chunks in enumerate(parts):
@@ -233,18 +235,27 @@ class GttsEngine:
             for s in (s for s, n in enumerate(remaining) if n == 0):  # a sentence with no text
                 yield s, SpeechAudio(b"", SAMPLE_RATE, tuple((0, 0) for _ in plan[s]))
             while pending:
+                if failure is not None and all(s >= failure.position for s, _, _ in pending.values()):
+                    break  # what is left comes after the failure: stopped in `finally`
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in sorted(done, key=lambda f: pending[f]):
                     s, p, c = pending.pop(future)
+                    if failure is not None and s >= failure.position:
+                        continue
                     try:
                         pcm[s][p][c] = future.result()
                     except EngineError as exc:
-                        raise EngineError(str(exc), position=s) from None
+                        failure = EngineError(str(exc), position=s)
+                        for later in [f for f, (t, _, _) in pending.items() if t >= s and f.cancel()]:
+                            del pending[later]
+                        continue
                     remaining[s] -= 1
                     if remaining[s] == 0:
                         parts_pcm = [b"".join(chunk or b"" for chunk in chunks) for chunks in pcm[s]]
                         pcm[s] = []  # free the chunks; the joined speech is handed on
                         yield s, SpeechAudio.from_parts(parts_pcm, SAMPLE_RATE, int(PART_GAP * SAMPLE_RATE))
+            if failure is not None:
+                raise failure
         finally:
             stop.set()
             pool.shutdown(wait=True, cancel_futures=True)
