@@ -87,15 +87,14 @@ def sources_note(log, total: int) -> str:
     notes = []
     if log.cached:
         note = f"{len(log.cached)} of {total} from cache"
-        spoken = sorted(log.synthesized + log.fallback)
+        spoken = sorted(set(log.synthesized + log.fallback_segments) - set(log.cached))
         if spoken:
             shown = ", ".join(map(str, spoken[:SHOWN_SENTENCES]))
             more = f" and {len(spoken) - SHOWN_SENTENCES} more" if len(spoken) > SHOWN_SENTENCES else ""
             note += f", spoken now: {shown}{more}"
         notes.append(note)
-    if log.fallback:
-        notes.append(f"{log.fallback_engine} fallback for {len(log.fallback)} of {total} segments "
-                     f"({log.fallback_cause})")
+    for use in log.fallbacks:
+        notes.append(f"{use.engine} fallback for {len(use.segments)} of {total} segments ({use.cause})")
     return "; ".join(notes)
 
 

@@ -159,15 +159,57 @@ text_options = _apply(
                  help="Refuse a transcript estimated to speak longer than this (checked before any work)."),
 )
 
+class EngineName(click.ParamType):
+    """An engine of the registry (built in, or a plugin's from the `broadcast.engines` entry points). The
+    registry is read when a value is checked, never for --help, so start-up stays fast."""
+
+    name = "engine"
+
+    def get_metavar(self, param: click.Parameter, *args: Any) -> str:
+        return "[espeak|gtts|edge|piper|PLUGIN]"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from broadcast.voice import engines
+
+        known = engines.names()
+        if value not in known:
+            self.fail(f"{value!r} is not one of: {', '.join(known)}{suggestion(str(value), known)}", param, ctx)
+        return value
+
+
+def _split_engines(ctx: click.Context, param: click.Parameter, value: str | tuple[str, ...] | None) -> tuple[str, ...]:
+    """--fallback gtts,espeak → ("gtts", "espeak"), each an engine of the registry."""
+    if not value:
+        return ()
+    items = value if isinstance(value, tuple) else tuple(v.strip() for v in value.split(","))
+    names = tuple(n for n in items if n)
+    known = None
+    for n in names:
+        from broadcast.voice import engines
+
+        known = known or engines.names()
+        if n not in known:
+            where = f" (in {value!r})" if len(names) > 1 else ""
+            raise click.BadParameter(f"{n!r}{where} is not one of: {', '.join(known)}{suggestion(n, known)}")
+    if len(set(names)) != len(names):
+        raise click.BadParameter(f"{value!r} names an engine twice")
+    return names
+
+
 voice_options = _apply(
-    click.option("--engine", type=Choice(["espeak", "gtts"]), default="espeak", show_default=True,
-                 help="Voice: espeak (offline, eSpeak NG) or gtts (Google, needs internet)."),
-    click.option("--voice", default=None, help="Engine voice: for espeak vi, vi-VN-x-central or vi-VN-x-south; "
-                 "for gtts a language code (vi).  [default: vi]"),
+    click.option("--engine", type=EngineName(), default="espeak", show_default=True,
+                 help="Voice engine: espeak (offline, robotic), gtts (Google, online), edge (Microsoft neural, "
+                      "online), piper (neural, offline, needs a voice file and 'broadcast[piper]'), or a plugin's. "
+                      "`broadcast voices` lists them all."),
+    click.option("--voice", default=None,
+                 help="Engine voice: espeak vi, vi-VN-x-central, vi-VN-x-south; gtts vi; edge vi-VN-HoaiMyNeural "
+                      "or vi-VN-NamMinhNeural; piper a .onnx file or the name of one in the voices folder. "
+                      "[default: the engine's first]"),
     click.option("--concurrency", type=Number(1, 16, integer=True), default=4, show_default=True,
-                 help="Requests in flight at once for online engines (gtts)."),
-    click.option("--fallback", type=Choice(["espeak"]), default=None,
-                 help="When the engine fails (e.g. offline), speak the remaining sentences with this voice."),
+                 help="Requests in flight at once for online engines (gtts, edge)."),
+    click.option("--fallback", default=None, callback=_split_engines, metavar="ENGINE[,ENGINE…]",
+                 help="When the engine fails (e.g. offline), speak the remaining sentences with these engines, "
+                      "tried in order (e.g. gtts,espeak); recorded per segment in manifest.json."),
     click.option("--cache-dir", type=click.Path(path_type=Path), default=None, callback=_folder,
                  help="Folder of synthesized sentences reused by reruns "
                       "[default: $BROADCAST_CACHE_DIR or the user cache folder]."),
@@ -288,7 +330,8 @@ def settings_from(options: dict[str, Any]):
 def cli() -> None:
     """Turn a TTV evening-news transcript into spoken Vietnamese audio and subtitles that match it.
 
-    The default voice is eSpeak NG, which works offline; --engine gtts uses Google's voice online.
+    The default voice is eSpeak NG, which works offline; --engine edge and gtts are online voices, --engine
+    piper a neural voice offline from a voice file (`broadcast voices` lists them all).
     """
 
 
@@ -442,6 +485,20 @@ def speech_command(transcript: Path, show_all: bool, **options: Any) -> None:
     click.echo(f"coverage: {report.summary()} (syllables the voice can say, not proof they are the right words)")
     for token, count in report.unspoken.most_common():
         click.echo(f"  {count:4d}  {token}")
+
+
+@cli.command("voices")
+@click.option("--engine", "only", type=EngineName(), default=None, help="List only this engine's voices.")
+def voices_command(only: str | None) -> None:
+    """List every engine with its Vietnamese voices and what each needs.
+
+    Piper voices are the .onnx files (with their .json) in the voices folder: $BROADCAST_VOICES_DIR, else the
+    user data folder; `--voice NAME` finds them by name. Nothing here uses the network.
+    """
+    from broadcast.voice import catalogue
+
+    for line in catalogue.lines(only):
+        click.echo(line)
 
 
 @cli.command(short_help="Check SRT, WebVTT or TTML files against the cue rules.")

@@ -6,6 +6,7 @@ Each stage is one function here so the flow reads top to bottom in `produce`.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -43,7 +44,7 @@ class Settings:
     engine: str = "espeak"
     voice: str | None = None
     concurrency: int = 4
-    fallback: str | None = None
+    fallback: tuple[str, ...] = ()  # engines to try in order when the engine fails
     cache: bool = True
     cache_dir: Path | None = None
     # audio
@@ -146,6 +147,7 @@ def check_settings(settings: Settings) -> None:
         settings.writer_options()
         loudness.target(settings.loudness)
         engines.resolve_voice(settings.engine, settings.voice)
+        engines.check_fallbacks(settings.engine, settings.fallback)
     except BroadcastError as exc:
         raise UsageError(str(exc)) from None
     if settings.target_cps > settings.max_cps:
@@ -176,11 +178,11 @@ def check_inputs(path: Path, target: Path, settings: Settings) -> None:
 
 def synthesize(
     path: Path, segments: Sequence[segmenter.Segment], engine: Engine, progress: Progress | None = None,
-    cache: SegmentCache | None = None, fallback: Callable[[], Engine] | None = None,
+    cache: SegmentCache | None = None, fallbacks: Sequence[tuple[str, Callable[[], Engine]]] = (),
     log: synthesis.SynthesisLog | None = None,
 ) -> Iterator[SpeechAudio]:
     """Speech for each segment, in order (cached, concurrent where the engine can); a failure names the sentence."""
-    return synthesis.synthesize(path, segments, engine, cache, fallback, progress, log)
+    return synthesis.synthesize(path, segments, engine, cache, fallbacks, progress, log)
 
 
 def open_cache(settings: Settings) -> SegmentCache | None:
@@ -295,11 +297,18 @@ def audio_facts(master: mastering.Master, measured: loudness.Measurement, settin
     }
 
 
-def fallback_record(log: synthesis.SynthesisLog | None) -> dict | None:
-    """The manifest's account of a fallback voice: which engine, for which segments, and why (None if unused)."""
-    if log is None or not log.fallback:
+def fallback_record(log: synthesis.SynthesisLog | None) -> list[dict] | None:
+    """The manifest's account of the fallback voices that spoke, in order: which engine, for which segments, and
+    why (None if none did)."""
+    if log is None or not log.fallbacks:
         return None
-    return {"engine": log.fallback_engine, "segments": log.fallback, "cause": log.fallback_cause}
+    return [{"engine": use.engine, "segments": use.segments, "cause": use.cause} for use in log.fallbacks]
+
+
+def voice_record(log: synthesis.SynthesisLog | None, index: int, engine: str) -> dict:
+    """Per segment in the manifest: the engine whose voice it is. (Whether it came from the cache is left out:
+    a rerun from the cache writes the same files as the first run.)"""
+    return {"engine": log.spoken_by.get(index, engine) if log is not None else engine}
 
 
 def write_subtitles(
@@ -326,13 +335,11 @@ def produce(path: Path, out_dir: Path, settings: Settings, progress: Progress | 
     StagedFolder(out_dir / path.stem, settings.overwrite).check()  # a folder we may not replace: before any work
     segments = plan(path, settings)
     engine = engines.create(settings.engine, settings.voice, settings.rate, concurrency=settings.concurrency)
-    fallback = settings.fallback
+    fallbacks = [(name, functools.partial(engines.create, name, None, settings.rate,
+                                          concurrency=settings.concurrency)) for name in settings.fallback]
     log = synthesis.SynthesisLog()
     cache = open_cache(settings)
-    speeches = synthesize(
-        path, segments, engine, progress, cache,
-        (lambda: engines.create(fallback, None, settings.rate)) if fallback else None, log,
-    )
+    speeches = synthesize(path, segments, engine, progress, cache, fallbacks, log)
     with readings(settings) as reader:  # the programme's level is read while it is synthesized
         programme = timeline.assemble(segments, speeches, settings.sentence_pause, settings.paragraph_pause,
                                       on_audio=reader.feed)
@@ -346,7 +353,8 @@ def produce(path: Path, out_dir: Path, settings: Settings, progress: Progress | 
             raise UsageError(problem)
     speaker = Speaker(settings.engine, engine.voice, engine.version)
     done = deliver(programme, out_dir / path.stem, path.stem, settings, speaker, path.name, progress,
-                   {"rate": settings.rate, "fallback": fallback_record(log)}, levels=levels)
+                   {"rate": settings.rate, "fallback": fallback_record(log)},
+                   [voice_record(log, s.segment.index, settings.engine) for s in programme.segments], levels)
     warnings = done.warnings + [w for w in [cache.warning() if cache else None] if w]
     return Result(path, done.folder, programme, done.files, time.perf_counter() - started, done.loudness,
                   done.gain_db, warnings, log)

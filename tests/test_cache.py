@@ -195,12 +195,15 @@ def test_fallback_finishes_with_espeak_and_says_so(tmp_path, reply):
                      "--no-cache")
     assert result.exit_code == 0, result.stderr
     manifest = json.loads((out / path.stem / "manifest.json").read_text(encoding="utf-8"))
-    fallback = manifest["fallback"]
+    [fallback] = manifest["fallback"]
     assert manifest["engine"] == "gtts" and fallback["engine"] == "espeak"
     assert broken.index in fallback["segments"] and set(fallback["segments"]) <= {s.index for s in segments}
     assert 1 not in fallback["segments"]  # sentences spoken before the failure keep Google's voice
     assert f"sentence {broken.index}" in fallback["cause"]
     assert f"espeak fallback for {len(fallback['segments'])} of {len(segments)} segments" in result.stdout
+    spoken_by = {s["index"]: s["engine"] for s in manifest["segments"]}
+    assert {i for i, e in spoken_by.items() if e == "espeak"} == set(fallback["segments"])
+    assert {i for i, e in spoken_by.items() if e == "gtts"} == {s.index for s in segments} - set(fallback["segments"])
 
 
 def test_no_cache_writes_no_entries_and_cache_dir_is_used(tmp_path):

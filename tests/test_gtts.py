@@ -3,6 +3,7 @@ Google; everything behind the wire (gTTS's request bodies, ffmpeg decoding, timi
 
 import re
 import socket
+import threading
 
 import pytest
 import requests
@@ -211,3 +212,27 @@ def test_mp3_stream_header():
     assert info is not None and info.sample_rate == 24000 and info.gapless_tag
     assert not sound.mp3_stream(tone_mp3(0.2, tagged=False)).gapless_tag
     assert sound.mp3_stream(b"<html>") is None
+
+
+def test_the_sentence_named_is_the_first_that_fails_whatever_order_the_replies_come_in(mp3_bytes):
+    """Sentence 2's request fails first; sentence 1's fails after it: the error names sentence 1 (position 0).
+    Sentence 1 fails once the run is stopped, or after 0.5 s if it never is (a run that stopped at the first
+    failure it saw would name sentence 2)."""
+    second_failed = threading.Event()
+
+    class OutOfOrder(GttsEngine):
+        def chunk_pcm(self, text, stop=None):
+            if "một" in text:
+                assert second_failed.wait(10)
+                stop.wait(0.5)
+                raise EngineError("first sentence refused")
+            if "hai" in text:
+                second_failed.set()
+                raise EngineError("second sentence refused")
+            return super().chunk_pcm(text, stop)
+
+    with FakeGoogle(mp3_bytes) as google:
+        voice = OutOfOrder(endpoint=google.url, concurrency=4, policy=QUICK)
+        with pytest.raises(EngineError, match="first sentence refused") as caught:
+            list(voice.synthesize_all([["Câu một."], ["Câu hai."], ["Câu ba."]]))
+    assert caught.value.position == 0

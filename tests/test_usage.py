@@ -28,10 +28,10 @@ BAD = [
     ("produce", "--paragraph-pause", ["nan", "inf", "-0.5"], "a number from 0 to 10"),
     ("produce", "--max-hours", ["nan", "0", "1e9", "many"], "a number from 0.01 to 100"),
     ("produce", "--lexicon", ["/nonexistent.tsv", "/dev/zero", "/tmp"], "--lexicon: '"),
-    ("produce", "--engine", ["espeek", "piper2", ""], "is not one of: espeak, gtts"),
+    ("produce", "--engine", ["espeek", "piper2", ""], "is not one of: espeak, gtts, edge, piper"),
     ("produce", "--voice", ["en", "vi-VN", ""], "is not a Vietnamese voice of espeak (choose from: vi,"),
     ("produce", "--concurrency", ["0", "17", "2.5", "nan"], "a whole number from 1 to 16"),
-    ("produce", "--fallback", ["gtts", "none"], "is not one of: espeak"),
+    ("produce", "--fallback", ["gtts,nope", "none"], "is not one of: espeak, gtts, edge, piper"),
     ("produce", "--cache-dir", ["README.md"], "is a file, not a folder"),
     ("produce", "--format", ["ogg", "MP4", ""], "is not one of: mp3, wav"),
     ("produce", "--bitrate", ["999", "abc", "128kbps", "-128k", "0"], "is not an MP3 bitrate (kb/s: 8, 16"),
@@ -130,7 +130,7 @@ def test_usage_errors_of_click_itself_are_one_line_exit_2(args, message):
 def test_help_is_whole_and_lint_help_names_only_its_own_options():
     out = CliRunner().invoke(cli, ["--help"]).output
     commands = out.split("Commands:")[1].strip().splitlines()
-    assert len(commands) == 5 and not any(line.rstrip().endswith("...") for line in commands), commands
+    assert len(commands) == 6 and not any(line.rstrip().endswith("...") for line in commands), commands
     lint_help = CliRunner().invoke(cli, ["lint", "--help"]).output
     assert "--start-offset" not in lint_help and ".ttml" in lint_help
 

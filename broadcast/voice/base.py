@@ -45,13 +45,20 @@ class SpeechAudio:
         starts: list[int] = []
         for offset in part_starts:
             sample = next((e.sample for e in events if e.text_position >= offset), None)
-            starts.append(n if sample is None else min(max(sample, 0), n))
-        # Events only mark where a word's sound may start; snap to the sound itself.
-        starts = [sound.first_sound(pcm, s, sample_rate) for s in starts]
-        starts = _monotonic(starts, n)
+            starts.append(n if sample is None else sample)
+        return cls.from_part_starts(pcm, sample_rate, starts)
+
+    @classmethod
+    def from_part_starts(cls, pcm: bytes, sample_rate: int, starts: Sequence[int]) -> "SpeechAudio":
+        """Spans from where each part may start (word events, alignments): each start is snapped forward to
+        the part's first sound, and each part ends at its last sound before the next part starts."""
+        n = len(pcm) // 2
+        # Events and alignments only mark where a part's sound may start; snap to the sound itself.
+        snapped = [sound.first_sound(pcm, min(max(s, 0), n), sample_rate) for s in starts]
+        snapped = _monotonic(snapped, n)
         spans = []
-        for i, start in enumerate(starts):
-            limit = starts[i + 1] if i + 1 < len(starts) else n
+        for i, start in enumerate(snapped):
+            limit = snapped[i + 1] if i + 1 < len(snapped) else n
             end = sound.last_sound(pcm, start, limit, sample_rate)
             spans.append((start, max(start, end)))
         return cls(pcm, sample_rate, tuple(spans))
@@ -83,6 +90,20 @@ class VoiceInfo:
     name: str  # what --voice takes
     description: str  # e.g. "Vietnamese, northern"
     needs: str = ""  # what it takes to use: "nothing", "internet", a file …
+    file: str = ""  # where the voice lives on disk, for voices the user installed (Piper)
+
+
+def join_parts(parts: Sequence[str]) -> tuple[str, list[int]]:
+    """A sentence's parts as one text, joined by spaces, and where each part starts in it (for engines that
+    speak the sentence whole and report word positions in that text)."""
+    text = ""
+    starts: list[int] = []
+    for part in parts:
+        if text:
+            text += " "
+        starts.append(len(text))
+        text += part
+    return text, starts
 
 
 class HasPosition(Protocol):

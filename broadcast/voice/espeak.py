@@ -10,7 +10,7 @@ import ctypes
 import threading
 from dataclasses import dataclass
 
-from broadcast.voice.base import EngineError, SpeechAudio, VoiceInfo
+from broadcast.voice.base import EngineError, SpeechAudio, VoiceInfo, join_parts
 
 SAMPLE_RATE = 22050
 
@@ -136,10 +136,12 @@ class EspeakEngine:
 
     name = "espeak"
     default_voice = "vi"
+    summary = "eSpeak NG, offline formant voice (robotic, always available)"
+    needs = "nothing: offline, installed with broadcast"
     VOICES = (
-        VoiceInfo("vi", "Vietnamese, northern (Hà Nội)", "nothing: offline, installed with broadcast"),
-        VoiceInfo("vi-VN-x-central", "Vietnamese, central (Huế)", "nothing: offline, installed with broadcast"),
-        VoiceInfo("vi-VN-x-south", "Vietnamese, southern (Sài Gòn)", "nothing: offline, installed with broadcast"),
+        VoiceInfo("vi", "Vietnamese, northern (Hà Nội)", needs),
+        VoiceInfo("vi-VN-x-central", "Vietnamese, central (Huế)", needs),
+        VoiceInfo("vi-VN-x-south", "Vietnamese, southern (Sài Gòn)", needs),
     )
 
     @classmethod
@@ -163,13 +165,7 @@ class EspeakEngine:
         self.version = f"espeak-ng {self._library.version}"
 
     def synthesize(self, parts: list[str]) -> SpeechAudio:
-        text = ""
-        part_starts: list[int] = []
-        for part in parts:
-            if text:
-                text += " "
-            part_starts.append(len(text))
-            text += part
+        text, part_starts = join_parts(parts)
         wpm = max(80, min(450, round(self.rate * _WPM_PER_SYLLABLE_PER_SECOND)))
         pcm, events = self._library.synth(text, self.voice, wpm)
         return SpeechAudio.from_word_events(pcm, self._library.sample_rate, part_starts, events)

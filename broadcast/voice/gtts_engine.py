@@ -11,19 +11,17 @@ from __future__ import annotations
 
 import base64
 import binascii
-import email.utils
-import random
 import re
 import threading
-import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
 from typing import Callable, Iterator, Sequence
 
 from broadcast.audio import sound
 from broadcast.errors import BroadcastError
 from broadcast.text import segmenter
 from broadcast.voice.base import EngineError, SpeechAudio, VoiceInfo
+from broadcast.voice.online import RetryPolicy, TransportStats, first_line, host
+from broadcast.voice.online import retry_after as parse_retry_after
 
 SAMPLE_RATE = 24000
 MAX_CHARS = 100  # what the endpoint accepts per request
@@ -31,36 +29,7 @@ PART_GAP = 0.12  # Google ends each reply abruptly; a short gap keeps joined par
 ENDPOINT = "https://translate.google.{tld}/_/TranslateWebserverUi/data/batchexecute"
 DEFAULT_CONCURRENCY = 4
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    connect_timeout: float = 5.0
-    read_timeout: float = 20.0
-    retries: int = 4  # after the first attempt
-    backoff: float = 0.5  # the wait before retry n is random in [0, backoff·2ⁿ] ("full jitter")
-    max_wait: float = 30.0  # no single wait is longer, whatever Retry-After says
-
-    def wait_before(self, retry: int, retry_after: float | None, rng: Callable[[], float] = random.random) -> float:
-        jittered = rng() * min(self.max_wait, self.backoff * 2**retry)
-        return min(self.max_wait, max(jittered, retry_after or 0.0))
-
-
 DEFAULT_POLICY = RetryPolicy()
-
-
-@dataclass
-class TransportStats:
-    """What went over the wire; read by the summary, the tests and the benchmark."""
-
-    requests: int = 0
-    retries: int = 0
-    waited: float = 0.0
-    texts: list[str] = field(default_factory=list)  # the chunk texts sent, in sending order
-    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def sent(self, text: str) -> None:
-        with self.lock:
-            self.requests += 1
-            self.texts.append(text)
 
 
 def split_for_google(text: str, limit: int = MAX_CHARS) -> list[str]:
@@ -159,25 +128,23 @@ class GoogleTranslateClient:
                 )
             except requests.exceptions.SSLError as exc:  # retrying cannot fix a certificate
                 raise EngineError(f"gTTS request failed for {text[:40]!r}: TLS certificate check failed "
-                                  f"({_first_line(exc)})") from None
+                                  f"({first_line(exc)})") from None
             except requests.exceptions.Timeout:
                 cause = (f"no answer within {self.policy.read_timeout:g} s (timeout)")
             except requests.exceptions.ConnectionError as exc:
-                cause = f"cannot connect to {_host(self.endpoint)} (offline? {_connection_reason(exc)})"
+                cause = f"cannot connect to {host(self.endpoint)} (offline? {_connection_reason(exc)})"
             except requests.exceptions.RequestException as exc:
-                cause = f"{type(exc).__name__}: {_first_line(exc)}"
+                cause = f"{type(exc).__name__}: {first_line(exc)}"
             else:
                 if reply.status_code == 200:
                     return _audio_from_reply(reply.text, text)
                 cause = f"HTTP {reply.status_code} {reply.reason or ''}".strip()
                 if reply.status_code != 429 and reply.status_code < 500:
                     raise EngineError(f"gTTS request failed for {text[:40]!r}: {cause}")
-                retry_after = _retry_after(reply.headers.get("Retry-After"))
+                retry_after = parse_retry_after(reply.headers.get("Retry-After"))
             if attempt + 1 < attempts:
                 delay = self.policy.wait_before(attempt, retry_after)
-                with self.stats.lock:
-                    self.stats.retries += 1
-                    self.stats.waited += delay
+                self.stats.waiting(delay)
                 if self._wait_hook is not None:
                     self._wait_hook(delay)
                 elif stop.wait(delay):
@@ -191,10 +158,15 @@ class GoogleTranslateClient:
 class GttsEngine:
     name = "gtts"
     default_voice = "vi"
+    summary = "Google Translate's voice through gTTS, online"
+    needs = "internet"
 
     @classmethod
     def voices(cls) -> list[VoiceInfo]:
-        return [VoiceInfo("vi", "Vietnamese, Google Translate's voice (northern, female)", "internet")]
+        from gtts.lang import tts_langs  # gTTS's own list, known without the network
+
+        return [VoiceInfo("vi", f"{tts_langs().get('vi', 'Vietnamese')}, Google Translate's voice (northern, female)",
+                          "internet")]
 
     @classmethod
     def resolve_voice(cls, voice: str | None) -> str:
@@ -244,8 +216,9 @@ class GttsEngine:
         """(position, speech) for each sentence as soon as all its chunks are in, up to `concurrency`
         requests at a time; sentences go out in order, so early ones finish first.
 
-        The first failure stops the rest (queued chunks are dropped, waits between retries end) and is
-        raised as an EngineError whose `position` is the failing sentence.
+        A failure stops every later sentence (queued chunks are dropped, waits between retries end) and is
+        raised as an EngineError whose `position` is the failing sentence; earlier sentences still in flight are
+        finished first, so the sentence named is the first that fails, whatever order the replies came in.
         """
         plan = [[split_for_google(part) or [part] for part in parts] for parts in sentences]
         pcm: list[list[list[bytes | None]]] = [[[None] * len(c) for c in parts] for parts in plan]
@@ -253,6 +226,7 @@ class GttsEngine:
         stop = threading.Event()
         pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="gtts")
         pending: dict[Future[bytes], tuple[int, int, int]] = {}
+        failure: EngineError | None = None
         try:
             for s, parts in enumerate(plan):
                 for p, chunks in enumerate(parts):
@@ -261,18 +235,27 @@ class GttsEngine:
             for s in (s for s, n in enumerate(remaining) if n == 0):  # a sentence with no text
                 yield s, SpeechAudio(b"", SAMPLE_RATE, tuple((0, 0) for _ in plan[s]))
             while pending:
+                if failure is not None and all(s >= failure.position for s, _, _ in pending.values()):
+                    break  # what is left comes after the failure: stopped in `finally`
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in sorted(done, key=lambda f: pending[f]):
                     s, p, c = pending.pop(future)
+                    if failure is not None and s >= failure.position:
+                        continue
                     try:
                         pcm[s][p][c] = future.result()
                     except EngineError as exc:
-                        raise EngineError(str(exc), position=s) from None
+                        failure = EngineError(str(exc), position=s)
+                        for later in [f for f, (t, _, _) in pending.items() if t >= s and f.cancel()]:
+                            del pending[later]
+                        continue
                     remaining[s] -= 1
                     if remaining[s] == 0:
                         parts_pcm = [b"".join(chunk or b"" for chunk in chunks) for chunks in pcm[s]]
                         pcm[s] = []  # free the chunks; the joined speech is handed on
                         yield s, SpeechAudio.from_parts(parts_pcm, SAMPLE_RATE, int(PART_GAP * SAMPLE_RATE))
+            if failure is not None:
+                raise failure
         finally:
             stop.set()
             pool.shutdown(wait=True, cancel_futures=True)
@@ -293,29 +276,6 @@ def _audio_from_reply(reply: str, text: str) -> bytes:
             break
     raise EngineError(f"gTTS request failed for {text[:40]!r}: the reply holds no audio "
                       f"(starts {reply[:30]!r}); the service may have changed or a proxy answered")
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Seconds from a Retry-After header: a number of seconds or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
-
-
-def _host(url: str) -> str:
-    return url.split("//", 1)[-1].split("/", 1)[0]
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return (text.splitlines()[0] if text else type(exc).__name__)[:160]
 
 
 def _connection_reason(exc: BaseException) -> str:
