@@ -63,6 +63,8 @@ def cases(quick: bool) -> list[tuple[recordings.Case, str]]:
     out.append((recordings.build("59 sentences", order, seed=4), "target"))
     out.append((recordings.build("music 20 dB under", us, seed=5, music_db=20), ""))
     out.append((recordings.build("noise at 20 dB SNR", us, seed=6, snr_db=20), ""))
+    out.append((recordings.build("room tone kept, digital silence between", us, seed=12, room_tone=True, snr_db=None,
+                                 hum=False), ""))
     out.append((recordings.build("sentence 6 left out", us, seed=7, missing=(5,)), "target"))
     out.append((recordings.build("speech with no text", us[:6] + us[7:], seed=8, extra={4: us[6]}), "target"))
     out.append((recordings.build("8 s jingle", us, seed=9, insert={6: recordings.music(8, random.Random(9)) * 0.1}),

@@ -160,13 +160,15 @@ def build(
     extra: dict[int, Utterance] | None = None,
     insert: dict[int, np.ndarray] | None = None,
     lead: float = 0.5,
+    room_tone: bool = False,
 ) -> Case:
     """Join `utterances` (the transcript, in order) into one recording.
 
     `missing`: positions of transcript sentences left out of the recording. `extra`: an utterance spoken (with
     no text) before the sentence at that position. `insert`: any other sound (music, silence) put there.
     `music_db`: music under everything, that many dB below the speech. Noise is white at `snr_db` below the
-    speech's active level; the hum is 50 Hz with two harmonics at 40 dB below it.
+    speech's active level; the hum is 50 Hz with two harmonics at 40 dB below it. `room_tone`: each utterance
+    keeps all the room tone recorded around it, and the pauses between are digital silence (an edited package).
     """
     rng = random.Random(seed)
     extra, insert = extra or {}, insert or {}
@@ -181,8 +183,8 @@ def build(
         nonlocal position, previous_tail
         gap = int(rng.uniform(*pause) * RATE) if speech_spans else 0
         s0, s1 = u.speech
-        before = min(s0, gap // 2 if speech_spans else s0)
-        filler = max(0, gap - previous_tail - before)
+        before = s0 if room_tone else min(s0, gap // 2 if speech_spans else s0)
+        filler = gap if room_tone else max(0, gap - previous_tail - before)
         if filler:
             pieces.append(np.zeros(filler, np.float32))
             position += filler
@@ -190,7 +192,7 @@ def build(
             cut = previous_tail + before - gap
             pieces[-1] = pieces[-1][: len(pieces[-1]) - cut]
             position -= cut
-        after = min(len(u.samples) - s1, int(pause[1] * RATE) // 2)
+        after = len(u.samples) - s1 if room_tone else min(len(u.samples) - s1, int(pause[1] * RATE) // 2)
         pieces.append(u.samples[s0 - before : s1 + after])
         span = (position + before, position + before + (s1 - s0))
         position += before + (s1 - s0) + after

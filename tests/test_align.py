@@ -88,6 +88,17 @@ def test_warp_ends_past_the_text_when_the_recording_goes_on():
     assert np.all(path.columns[len(syn) + 5 :] == len(syn))
 
 
+def test_room_tone_is_quiet_when_the_pauses_between_are_digital_silence():
+    """An edited package: each sentence keeps the room tone it was recorded in, the gaps are digital zeros.
+    The zeros must not set the noise floor, or the room tone would count as sound with no text."""
+    hops = [features.SILENCE_DB] * 40 + [-62.0] * 80 + [-24.0] * 250 + [-60.0] * 60 + [features.SILENCE_DB] * 40
+    energy = np.array(hops, np.float32) + np.random.default_rng(3).normal(0, 1.5, len(hops)).astype(np.float32)
+    energy[:40] = energy[-40:] = features.SILENCE_DB
+    quiet = refine.quiet(energy)
+    assert quiet[:120].all() and quiet[370:].all()  # digital silence and room tone
+    assert not quiet[125:365].any()  # the speech
+
+
 def test_band_keeps_memory_to_rows_times_band():
     lo, width = dtw.band_starts(100_000, 90_000, band=50)
     assert width == 101 and lo[-1] == 90_000 - width and np.all(np.diff(lo) >= 0)

@@ -23,6 +23,10 @@ LEVEL_REACH = 4
 MIN_MARGIN_DB = 6.0
 MAX_MARGIN_DB = 15.0
 MARGIN_SHARE = 0.3  # of the speech-to-floor range
+# Hops under this are digital silence (an edited package, a noise gate): 16-bit quantisation noise is about
+# -101 dBFS. They are left out of the noise floor, or the room tone around each sentence would count as sound.
+DIGITAL_SILENCE_DB = -90.0
+MIN_LIVE_SHARE = 0.1  # of a window's hops: fewer live hops than this and the floor is taken over all of them
 SEARCH = 0.6  # s: how far from the DTW's guess a pause is looked for
 CUE_SEARCH = 0.05  # s: the same for a cue boundary inside a sentence (stop closures lie near any guess)
 MIN_CUE_PAUSE = 0.06
@@ -47,7 +51,10 @@ def quiet_threshold(energy: np.ndarray) -> np.ndarray:
     speech = np.empty(n_blocks, dtype=np.float32)
     for b in range(n_blocks):
         lo, hi = max(0, (b - LEVEL_REACH) * block), min(n, (b + LEVEL_REACH + 1) * block)
-        floors[b], speech[b] = np.percentile(energy[lo:hi], [FLOOR_PERCENTILE, SPEECH_PERCENTILE])
+        window = energy[lo:hi]
+        live = window[window > DIGITAL_SILENCE_DB]
+        floors[b] = np.percentile(live if len(live) >= MIN_LIVE_SHARE * len(window) else window, FLOOR_PERCENTILE)
+        speech[b] = np.percentile(window, SPEECH_PERCENTILE)
     margin = np.clip(MARGIN_SHARE * (speech - floors), MIN_MARGIN_DB, MAX_MARGIN_DB)
     return np.repeat(floors + margin, block)[:n]
 
