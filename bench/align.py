@@ -66,6 +66,9 @@ def cases(quick: bool) -> list[tuple[recordings.Case, str]]:
     out.append((recordings.build("room tone kept, digital silence between", us, seed=12, room_tone=True, snr_db=None,
                                  hum=False), ""))
     out.append((recordings.build("sentence 6 left out", us, seed=7, missing=(5,)), "target"))
+    short_first = sorted(us, key=lambda u: len(u.text.split()))
+    out.append((recordings.build("a short first sentence (the title) not read", short_first, seed=13, missing=(0,)),
+                "target"))
     out.append((recordings.build("speech with no text", us[:6] + us[7:], seed=8, extra={4: us[6]}), "target"))
     out.append((recordings.build("8 s jingle", us, seed=9, insert={6: recordings.music(8, random.Random(9)) * 0.1}),
                 ""))

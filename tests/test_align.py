@@ -145,6 +145,19 @@ def test_aligner_reports_a_sentence_left_out_and_keeps_the_rest(espeak_case):
     assert max(recordings.score(case, alignment.sentences).edges) <= 0.1
 
 
+def test_a_first_sentence_left_out_is_not_found_and_shares_no_sound_with_the_next(espeak_case):
+    """A title the newsreader did not read: it is reported not found, never given a sliver of the next sentence."""
+    sentences = ["Bản tin thời sự", *espeak_case.sentences]
+    texts = [speech.to_speech(s) for s in sentences]
+    readers = recordings.espeak_utterances(sentences, "vi-VN-x-south", 4.6)
+    case = recordings.build("title not read", readers, seed=5, missing=(0,))
+    alignment = aligner.align(InMemory(case.samples), [[t] for t in texts])
+    assert [t.found for t in alignment.sentences] == [False, True, True, True, True, True]
+    found = [t for t in alignment.sentences if t.found]
+    assert all(a.end <= b.start for a, b in zip(found, found[1:]))
+    assert max(recordings.score(case, alignment.sentences).edges) <= 0.1
+
+
 def test_aligner_refuses_a_recording_of_other_words(espeak_case):
     other = ["Trời hôm nay nắng đẹp và không có mưa.", "Giá xăng dầu giảm nhẹ trong tuần qua.",
              "Đội bóng chiến thắng với tỷ số hai không.", "Người dân đổ về quảng trường xem pháo hoa.",

@@ -42,6 +42,10 @@ INSERTION_SHARE = 0.95  # cost of a recording frame held at a boundary, in units
 BEYOND_SHARE = 0.8  # cost of recording past the window's text: about what a matching frame costs, so the text
 # is not stretched over the next sentences' speech to avoid it
 SKIP_SHARE = 15.0  # cost of leaving a sentence out, in the same units
+# The first sentence is the title, which a newsreader often does not read (the lead-in is said instead); at the
+# recording's start any sound before the first sentence already costs only an insertion, so leaving the title
+# out needs little more evidence than that its frames match nothing.
+FIRST_SKIP_SHARE = 3.0
 SETTLE_SECONDS = 10.0  # the last this much of a window's text is left for the next window to settle
 DITHER_DB = -60.0  # noise under the synthetic voice, so its pauses look like a recording's
 ESPEAK_SOUNDING_PACE = 1.1  # eSpeak at rate r sounds r × this syllables per second of sound
@@ -61,6 +65,7 @@ RESPLIT_RANGE = (0.7, 1.4)  # a sentence's length over its text's (at the window
 EDGE_TEXT = 0.3  # s of a sentence's text at either end checked for sound pinned on it
 STALL_SECONDS = 0.6  # this much sounding recording on under 50 ms of text is speech the text lacks
 UNTRANSCRIBED_SECONDS = 0.5  # sound between sentences worth reporting
+SQUEEZED_SHARE = 0.25  # a sentence given less than this share of its expected length is not in the recording
 LONG_PAUSE_SECONDS = 5.0
 
 
@@ -274,7 +279,7 @@ def align(
         pending = pending[done:]
         if progress:
             progress(first, len(sentences))
-    timings = _confidence([r for r in results if r is not None], signal)
+    timings = _confidence(_in_order([r for r in results if r is not None]), signal)
     _check_reading(timings)
     alignment = Alignment(timings, signal.duration, rate)
     alignment.untranscribed = _untranscribed(timings, quiet, signal.duration)
@@ -300,6 +305,17 @@ class _Placed:
     match: float  # cost with its text over cost with its text reversed (lower is better; ~0.89 when right)
     next_anchor: int  # recording frame where the next window may start after this sentence
     versus: float | None = None  # cost with its text over cost with another sentence's text (~1 when wrong)
+
+
+def _in_order(placed: list[_Placed]) -> list[_Placed]:
+    """No sentence ends after the next one starts: where two overlap (one kept the warp's guess, the other moved
+    to a pause), the earlier one ends where the next begins. Clips and cues must never share sound."""
+    found = [p for p in placed if p.start is not None and p.end is not None]
+    for earlier, later in zip(found, found[1:]):
+        if earlier.end > later.start:  # type: ignore[operator]
+            earlier.end = max(earlier.start, later.start)  # type: ignore[type-var]
+            earlier.parts = [(min(a, earlier.end), min(b, earlier.end)) for a, b in earlier.parts]  # type: ignore[type-var]
+    return placed
 
 
 def _accept(placed: list[_Placed], window: _Window) -> list[_Placed]:
@@ -328,7 +344,8 @@ def _align_window(signal: Analysis | InMemory, window: _Window, anchor: int, row
     bounds.append(len(syn) - 1)
     scale = _unrelated_distance(rec, syn, window.first)
     path = dtw.warp(rec, syn, bounds, band=int(BAND_SECONDS / FRAME / STEP), insertion=INSERTION_SHARE * scale,
-                    skip=SKIP_SHARE * scale, beyond=None if final else BEYOND_SHARE * scale)
+                    skip=[(FIRST_SKIP_SHARE if window.first + k == 0 else SKIP_SHARE) * scale
+                          for k in range(len(bounds) - 1)], beyond=None if final else BEYOND_SHARE * scale)
     columns = np.repeat(path.columns * STEP, STEP)  # back to 10 ms frames
     mapper = _Mapper(columns, anchor)
     skipped = set(path.skipped)
@@ -576,6 +593,10 @@ def _confidence(placed: list[_Placed], signal: Analysis | InMemory) -> list[Timi
             continue
         length = p.end - p.start
         expected = p.synthetic_seconds * pace
+        if length < SQUEEZED_SHARE * expected:  # squeezed between its neighbours: the reader left it out
+            out.append(Timing(None, None, (), 0.0, f"not found in the recording (only {length:.1f} s where about "
+                                                    f"{expected:.1f} s were expected; left out when it was read?)"))
+            continue
         checks: list[tuple[float, str]] = []
         q = length / expected if expected > 0 else 1.0
         checks.append((_ramp(abs(math.log(q)), math.log(LENGTH_GOOD), math.log(LENGTH_BAD)),

@@ -63,11 +63,12 @@ def _block_distances(rec: np.ndarray, syn: np.ndarray, rows: slice, first: int, 
 
 
 def warp(rec: np.ndarray, syn: np.ndarray, boundaries: Sequence[int], band: int, insertion: float,
-         skip: float, slope: float = 1.0, beyond: float | None = None) -> Path:
+         skip: float | Sequence[float], slope: float = 1.0, beyond: float | None = None) -> Path:
     """The cheapest path from (0, 0) to the end (the last text frame, or past it) through the band.
 
     `boundaries` are the text's sentence-boundary columns; a skip leaves boundary k for boundary k + 1.
-    `beyond` is the cost of a recording frame past the text (`insertion` unless given).
+    `beyond` is the cost of a recording frame past the text (`insertion` unless given). `skip` is one cost for
+    every sentence or one per sentence.
     """
     n, m = len(rec), len(syn)
     if n == 0 or m == 0:
@@ -76,6 +77,7 @@ def warp(rec: np.ndarray, syn: np.ndarray, boundaries: Sequence[int], band: int,
     lo_list = lo.tolist()
     bounds = np.array(sorted({int(b) for b in boundaries if 0 <= b < m}), dtype=np.int64)
     pairs = list(zip(bounds[:-1].tolist(), bounds[1:].tolist()))
+    skips = [float(skip)] * len(pairs) if isinstance(skip, (int, float)) else [float(c) for c in skip]
     tail = int(np.max(np.diff(lo))) + 1 if n > 1 else 1
     table = np.full((n, _PAD + width + tail), np.inf, dtype=np.float32)  # accumulated cost, band only
     end = np.full(n, np.inf, dtype=np.float64)  # accumulated cost of being past the text
@@ -96,9 +98,9 @@ def warp(rec: np.ndarray, syn: np.ndarray, boundaries: Sequence[int], band: int,
             base = _PAD + here - lo_list[i - 1]
             np.minimum(previous[base : base + width], previous[base - 1 : base - 1 + width], out=out)
             np.minimum(out, previous[base - 2 : base - 2 + width], out=out)
-            for a, b in pairs:  # a sentence left out: boundary a of the row before → boundary b
+            for (a, b), skip_cost in zip(pairs, skips):  # a sentence left out: boundary a of the row before → b
                 if here <= b < here + width and 0 <= base - _PAD + a - here < width:
-                    candidate = previous[base + a - here] + skip
+                    candidate = previous[base + a - here] + skip_cost
                     if candidate < out[b - here]:
                         out[b - here] = candidate
             np.add(out, cost, out=out)
@@ -109,21 +111,21 @@ def warp(rec: np.ndarray, syn: np.ndarray, boundaries: Sequence[int], band: int,
     at_text_end = float(table[n - 1, _PAD + last_column]) if last_column < width else np.inf
     if not np.isfinite(min(end[n - 1], at_text_end)):
         raise NoPath("no path through the band")
-    columns, skipped = _trace(table, end, rec, syn, lo_list, width, bounds, pairs, ins, np.float32(skip),
+    columns, skipped = _trace(table, end, rec, syn, lo_list, width, bounds, pairs, ins, skips,
                               past=end[n - 1] < at_text_end)
     costs = path_costs(rec, syn, columns, bounds, insertion, float(ins))
     return Path(columns, costs, tuple(sorted(skipped)), float(costs.sum()))
 
 
 def _trace(table: np.ndarray, end: np.ndarray, rec: np.ndarray, syn: np.ndarray, lo: list[int], width: int,
-           bounds: np.ndarray, pairs: list[tuple[int, int]], ins: np.float32, skip: np.float32,
+           bounds: np.ndarray, pairs: list[tuple[int, int]], ins: np.float32, skips: list[float],
            past: bool) -> tuple[np.ndarray, list[int]]:
     """Walk back from the end, at each row taking the move whose cost explains the cell's value."""
     n, m = len(table), len(syn)
     columns = np.empty(n, dtype=np.int32)
     skipped: list[int] = []
     boundary_index = {b: k for k, b in enumerate(bounds.tolist())}
-    into = {b: a for a, b in pairs}
+    into = {b: (a, np.float32(cost)) for (a, b), cost in zip(pairs, skips)}
     j = m - 1
     i = n - 1
     while past and i > 0:
@@ -142,7 +144,7 @@ def _trace(table: np.ndarray, end: np.ndarray, rec: np.ndarray, syn: np.ndarray,
         options = [(previous[base], 0), (previous[base - 1], 1), (previous[base - 2], 2)]
         move = min(options)  # ties: the smallest move, as in the forward pass
         if j in into:
-            a = into[j]
+            a, skip = into[j]
             offset = a - lo[i - 1]
             if 0 <= offset < width and previous[_PAD + offset] + skip < move[0]:
                 skipped.append(boundary_index[a])
