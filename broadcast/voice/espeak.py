@@ -1,7 +1,8 @@
 """The offline voice: eSpeak NG from the espeakng-loader wheel, driven through ctypes.
 
 The library keeps all its state in globals, so every call goes through one process-wide lock; use
-processes, not threads, for parallel synthesis.
+processes, not threads, for parallel synthesis. Some of that state outlives a call (see espeak_state): it is
+put back as it was before the first call, so a sentence's audio depends on its text, voice and rate only.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import ctypes
 import threading
 from dataclasses import dataclass
 
+from broadcast.voice import espeak_state
 from broadcast.voice.base import EngineError, SpeechAudio, VoiceInfo, join_parts
 
 SAMPLE_RATE = 22050
@@ -28,6 +30,9 @@ _EVENT_MSG_TERMINATED = 6
 # eSpeak's rate is in words per minute, and a Vietnamese "word" to eSpeak is one syllable; the factor
 # was measured on the seed (42.4–43.2 over 150–260 wpm) so that --rate means syllables per second.
 _WPM_PER_SYLLABLE_PER_SECOND = 42.9
+
+# spoken twice at load, the state reset between: the same samples both times, or the reset is not trusted
+_PROBE = ("Bản tin thời sự tối nay.", "vi", 175)
 
 
 class _EventId(ctypes.Union):
@@ -68,7 +73,8 @@ class _Library:
         except ImportError as exc:  # pragma: no cover - a declared dependency
             raise EngineError("espeakng-loader is not installed (pip install espeakng-loader)") from exc
         try:
-            self.lib = ctypes.CDLL(espeakng_loader.get_library_path())
+            library_path = espeakng_loader.get_library_path()
+            self.lib = ctypes.CDLL(library_path)
             data_path = espeakng_loader.get_data_path()
         except (OSError, RuntimeError) as exc:
             raise EngineError(f"cannot load eSpeak NG: {exc}") from exc
@@ -97,6 +103,15 @@ class _Library:
         self._callback = _Callback(self._on_audio)  # kept referenced: the library holds the pointer
         lib.espeak_SetSynthCallback(self._callback)
         self._voice: bytes | None = None
+        self._reset: espeak_state.StateReset | None = None
+        self.state_carried = ""  # why a sentence may depend on the ones before it, or "" when it cannot
+        try:
+            self._reset = espeak_state.locate(lib, library_path)
+        except espeak_state.StateUnavailable as exc:
+            self.state_carried = str(exc)
+        else:
+            if self._synth(*_PROBE) != self._synth(*_PROBE):
+                self._reset, self.state_carried = None, "resetting its counters did not make a sentence repeat"
 
     @classmethod
     def get(cls) -> "_Library":
@@ -118,17 +133,22 @@ class _Library:
 
     def synth(self, text: str, voice: str, words_per_minute: int) -> tuple[bytes, list[WordEvent]]:
         with self._lock:
-            if self._voice != voice.encode():
-                if self.lib.espeak_SetVoiceByName(voice.encode()) != 0:
-                    raise EngineError(f"eSpeak NG has no voice {voice!r}")
-                self._voice = voice.encode()
-            self.lib.espeak_SetParameter(_PARAM_RATE, words_per_minute, 0)
-            self._samples, self._events = [], []
-            data = text.encode("utf-8") + b"\0"
-            status = self.lib.espeak_Synth(data, len(data), 0, _POS_CHARACTER, 0, _CHARS_UTF8, None, None)
-            if status != 0:
-                raise EngineError(f"eSpeak NG failed to synthesize (status {status})")
-            return b"".join(self._samples), self._events
+            return self._synth(text, voice, words_per_minute)
+
+    def _synth(self, text: str, voice: str, words_per_minute: int) -> tuple[bytes, list[WordEvent]]:
+        if self._voice != voice.encode():
+            if self.lib.espeak_SetVoiceByName(voice.encode()) != 0:
+                raise EngineError(f"eSpeak NG has no voice {voice!r}")
+            self._voice = voice.encode()
+        self.lib.espeak_SetParameter(_PARAM_RATE, words_per_minute, 0)
+        self._samples, self._events = [], []
+        if self._reset is not None:
+            self._reset()
+        data = text.encode("utf-8") + b"\0"
+        status = self.lib.espeak_Synth(data, len(data), 0, _POS_CHARACTER, 0, _CHARS_UTF8, None, None)
+        if status != 0:
+            raise EngineError(f"eSpeak NG failed to synthesize (status {status})")
+        return b"".join(self._samples), self._events
 
 
 class EspeakEngine:
@@ -163,6 +183,8 @@ class EspeakEngine:
         self.rate = rate
         self._library = _Library.get()
         self.version = f"espeak-ng {self._library.version}"
+        if self._library.state_carried:  # kept apart in the cache from audio that depends on the text alone
+            self.version += " (sentences depend on the ones before)"
 
     def synthesize(self, parts: list[str]) -> SpeechAudio:
         text, part_starts = join_parts(parts)
