@@ -53,6 +53,19 @@ def test_same_name_twice_fails_the_second(folder, tmp_path):
     assert json.loads((tmp_path / "out" / "a" / "manifest.json").read_text(encoding="utf-8"))["source"] == "a.txt"
 
 
+def test_a_transcript_in_a_batch_gives_the_files_it_gives_alone(folder, tmp_path):
+    """In a batch c.txt is spoken after a.txt and b.txt in the same process; alone, after whatever this process
+    said before: the same bytes either way."""
+    a, b, c = (folder / f"{n}.txt" for n in "abc")
+    assert run("produce", a, b, c, "-o", tmp_path / "batch", "--no-cache", "--format", "wav", "-q").exit_code == 0
+    assert run("produce", c, "-o", tmp_path / "alone", "--no-cache", "--format", "wav", "-q").exit_code == 0
+
+    def files(folder: Path) -> dict[str, bytes]:
+        return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    assert files(tmp_path / "batch" / "c") == files(tmp_path / "alone" / "c") != {}
+
+
 def test_folder_without_transcripts(tmp_path):
     result = run("produce", tmp_path, "-o", tmp_path / "out")
     assert result.exit_code == 1 and "no .txt transcripts" in result.stderr

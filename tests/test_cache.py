@@ -272,24 +272,51 @@ def test_a_cache_that_cannot_be_written_still_serves_and_warns(tmp_path):
     assert "a rerun synthesizes them again" in result.stdout
 
 
-def test_identical_input_gives_identical_files_cold_and_warm(tmp_path):
-    """Two cold runs (fresh caches) and a rerun from the first run's cache, each as its own process as a user
-    runs it: byte-identical files. (Within one process eSpeak carries state from sentence to sentence, so
-    this is about runs of the command, see README "Mistakes and exit codes".)"""
+def files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def produce_in_process_of_its_own(transcript: Path, out: Path, cache: Path) -> None:
+    """`broadcast produce` as a user runs it: a process of its own, so nothing was synthesized before in it."""
     import subprocess
     import sys
 
     from conftest import ROOT
 
-    def files(folder: Path) -> dict[str, bytes]:
-        return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    subprocess.run([sys.executable, "-m", "broadcast.cli", "produce", str(transcript), "-o", str(out),
+                    "--cache-dir", str(cache), "--format", "wav", "--subtitles", "srt,vtt,ttml", "-q"],
+                   cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True, timeout=300)
 
+
+def paragraphs(path: Path, *which: int) -> str:
+    blocks = path.read_text(encoding="utf-8").split("\n\n")
+    return "\n\n".join(blocks[i] for i in which)
+
+
+def test_identical_input_gives_identical_files_cold_and_warm(tmp_path):
+    """Two cold runs (fresh caches) and a rerun from the first run's cache: byte-identical files."""
     short = tmp_path / "short.txt"  # the title and two paragraphs: several sentences, a quick run
-    short.write_text("\n\n".join(SAMPLE.read_text(encoding="utf-8").split("\n\n")[:3]), encoding="utf-8")
+    short.write_text(paragraphs(SAMPLE, 0, 1, 2), encoding="utf-8")
     for out, cache in [("cold-1", "c1"), ("cold-2", "c2"), ("warm", "c1")]:
-        subprocess.run([sys.executable, "-m", "broadcast.cli", "produce", str(short), "-o", str(tmp_path / out),
-                        "--cache-dir", str(tmp_path / cache), "--format", "wav", "--subtitles", "srt,vtt,ttml", "-q"],
-                       cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True, timeout=300)
+        produce_in_process_of_its_own(short, tmp_path / out, tmp_path / cache)
     first = files(tmp_path / "cold-1")
     assert len(first) > 10
     assert files(tmp_path / "cold-2") == first and files(tmp_path / "warm") == first
+
+
+def test_a_cache_filled_by_another_transcript_gives_the_files_of_an_empty_one(tmp_path):
+    """The cache already holds some of the transcript's sentences, spoken by another run after other sentences:
+    the files are byte for byte those of a run with an empty cache (eSpeak's audio for a sentence depends on its
+    text, voice and rate only; before, 2 of the sample's 31 cue out-times moved by a frame this way)."""
+    short = tmp_path / "short.txt"
+    short.write_text(paragraphs(SAMPLE, 0, 1, 2), encoding="utf-8")
+    other = tmp_path / "other" / "short.txt"  # same name: the manifest names the transcript
+    other.parent.mkdir()
+    other.write_text(paragraphs(SAMPLE, 4, 2), encoding="utf-8")  # paragraph 2 spoken after another one
+    produce_in_process_of_its_own(short, tmp_path / "empty", tmp_path / "c1")
+    produce_in_process_of_its_own(other, tmp_path / "other-out", tmp_path / "c2")
+    kept = len(list((tmp_path / "c2").rglob("*.seg")))
+    produce_in_process_of_its_own(short, tmp_path / "filled", tmp_path / "c2")
+    spoken_now = len(list((tmp_path / "c2").rglob("*.seg"))) - kept
+    assert 0 < spoken_now < len(list((tmp_path / "c1").rglob("*.seg")))  # some sentences came from the cache
+    assert files(tmp_path / "filled") == files(tmp_path / "empty")
