@@ -24,7 +24,7 @@ from broadcast.voice.base import Engine, SpeechAudio
 
 ENV_VAR = "BROADCAST_CACHE_DIR"
 MAGIC = b"broadcast-segment 1\n"
-KEY_VERSION = 2  # bump when what an entry means changes (2: eSpeak audio no longer depends on earlier sentences)
+KEY_VERSION = 2  # bump when what an entry means changes (2: eSpeak audio independent of earlier sentences)
 
 
 class CacheError(BroadcastError):

@@ -6,7 +6,8 @@ resets (re-initialising, espeak_Cancel, a voice change and espeak_ng_SetRandSeed
   voice, so the pitch wobble a sentence gets depends on how much was voiced before it;
 - `cycle_count` (Wavegen): glottal cycles so far, whose remainder picks the cycles that the voice's roughness
   weakens;
-- `agc` (Wavegen): the gain that keeps a loud sample from overflowing, which recovers slowly after one.
+- `agc` (Wavegen): the gain that keeps a loud sample from overflowing, which recovers slowly after one (the
+  first two change every sentence; this one was never seen carried over, and is put back all the same).
 As counters they never settle, so no reset utterance can bring them back; being static they are not exported.
 The wheel's Linux library keeps its symbol table, which names them: they are found there, checked (unique,
 4 bytes, in a writable section, at their initial values right after espeak_Initialize) and written back to
@@ -21,6 +22,7 @@ import re
 import struct
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -44,8 +46,7 @@ class StateUnavailable(Exception):
     """The counters cannot be located safely in this library; the message says why."""
 
 
-@dataclass(frozen=True)
-class _Symbol:
+class _Symbol(NamedTuple):
     name: str
     value: int
     size: int
@@ -76,7 +77,7 @@ def locate(lib: ctypes.CDLL, path: str | Path) -> StateReset:
     for counter in COUNTERS:
         found = [s for s in symbols if s.kind == _STT_OBJECT and _names(s.name, counter.name)]
         if len(found) != 1:
-            raise StateUnavailable(f"{len(found)} symbols for {counter.name}, expected one")
+            raise StateUnavailable(f"{len(found)} writable variables named {counter.name}, expected one")
         symbol = found[0]
         if symbol.size != ctypes.sizeof(ctypes.c_int) or symbol.section not in writable:
             raise StateUnavailable(f"{symbol.name} is not a 4-byte variable in a writable section")
@@ -89,7 +90,7 @@ def locate(lib: ctypes.CDLL, path: str | Path) -> StateReset:
 
 def _names(symbol: str, variable: str) -> bool:
     """GCC names a function-static `Flutter_ix.5965`, clang `AdvanceParameters.Flutter_ix`."""
-    return symbol == variable or re.fullmatch(rf"{variable}\.\d+|\w+\.{variable}", symbol) is not None
+    return variable in symbol and re.fullmatch(rf"{variable}(\.\d+)?|\w+\.{variable}", symbol) is not None
 
 
 def _load_base(lib: ctypes.CDLL, symbols: list[_Symbol]) -> int:
@@ -106,8 +107,8 @@ def _load_base(lib: ctypes.CDLL, symbols: list[_Symbol]) -> int:
 
 
 def _elf_symbols(data: bytes) -> tuple[list[_Symbol], set[int]]:
-    """The full symbol table (.symtab, locals included) of a 64-bit little-endian ELF file, and the indexes of
-    its writable, allocated sections."""
+    """From the full symbol table (.symtab, locals included) of a 64-bit little-endian ELF file: its variables
+    in writable, allocated sections and the anchor functions; and the indexes of those sections."""
     if data[:4] != b"\x7fELF" or len(data) < 64:
         raise StateUnavailable("not an ELF library")
     if data[4] != 2 or data[5] != 1:
@@ -121,14 +122,17 @@ def _elf_symbols(data: bytes) -> tuple[list[_Symbol], set[int]]:
         if not tables:
             raise StateUnavailable("the library's symbol table was stripped")
         table = tables[0]
-        strings = sections[table[6]]
+        if table[9] != struct.calcsize("<IBBHQQ"):
+            raise StateUnavailable("a symbol table of an unknown layout")
+        writable = {i for i, s in enumerate(sections) if s[2] & _SHF_WRITE and s[2] & _SHF_ALLOC}
+        strings = sections[table[6]][4]
+        anchors = tuple(name.encode() + b"\0" for name in _ANCHORS)
         symbols = []
-        for i in range(table[5] // table[9]):
-            name_at, info, _, section, value, size = struct.unpack_from("<IBBHQQ", data, table[4] + i * table[9])
-            start = strings[4] + name_at
-            name = data[start:data.index(b"\0", start)].decode("ascii", "replace")
-            symbols.append(_Symbol(name, value, size, info & 0xF, section))
+        for name_at, info, _, section, value, size in struct.iter_unpack("<IBBHQQ", data[table[4]:table[4] + table[5]]):
+            start, kind = strings + name_at, info & 0xF
+            if kind == _STT_OBJECT and section in writable or kind == _STT_FUNC and data.startswith(anchors, start):
+                name = data[start:data.index(b"\0", start)].decode("ascii", "replace")
+                symbols.append(_Symbol(name, value, size, kind, section))
     except (struct.error, ValueError, IndexError, ZeroDivisionError):
         raise StateUnavailable("a damaged ELF symbol table") from None
-    writable = {i for i, s in enumerate(sections) if s[2] & _SHF_WRITE and s[2] & _SHF_ALLOC}
     return symbols, writable
