@@ -107,11 +107,10 @@ class _Library:
         self.state_carried = ""  # why a sentence may depend on the ones before it, or "" when it cannot
         try:
             self._reset = espeak_state.locate(lib, library_path)
-        except espeak_state.StateUnavailable as exc:
-            self.state_carried = str(exc)
-        else:
             if self._synth(*_PROBE) != self._synth(*_PROBE):
-                self._reset, self.state_carried = None, "resetting its counters did not make a sentence repeat"
+                raise espeak_state.StateUnavailable("resetting its counters did not make a sentence repeat")
+        except (espeak_state.StateUnavailable, EngineError) as exc:
+            self._reset, self.state_carried = None, str(exc)
 
     @classmethod
     def get(cls) -> "_Library":
