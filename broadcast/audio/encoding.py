@@ -59,13 +59,14 @@ def _write_mp3(master: Master, bulletin: Path, clips: Sequence[Path], bitrate: s
             if encoder.wait() != 0:
                 raise sound.AudioError(f"ffmpeg could not write {bulletin.name}: {sound._last_line(err)}")
             os.replace(staged, bulletin)
+            # the file's tag tells decoders the master's length (ffmpeg's own is off for some lengths)
+            tag = mp3.set_length(bulletin, n)
             if progress:
                 progress(1)
-            tag = mp3.cut(bulletin, master.spans, clips, on_clip=(lambda i: progress(i + 2)) if progress else None)
+            mp3.cut(bulletin, master.spans, clips, on_clip=(lambda i: progress(i + 2)) if progress else None)
             measured = meter.measurement()
-    if (tag.delay + mp3.DECODER_DELAY, tag.samples) != (lag, n):
+    if tag.delay + mp3.DECODER_DELAY != lag:
         # the meter dropped other samples than the file's tag tells decoders to: measure the file itself
-        # (ffmpeg's tag claims up to 46 samples more than it was given for 46 lengths in every 576)
         measured = loudness.measure_file(bulletin)
     return measured
 

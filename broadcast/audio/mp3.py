@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import struct
 from array import array
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator, Sequence
 
@@ -250,6 +250,33 @@ def info_frame(template: Frame, tag: GaplessTag, sizes: Sequence[int], audio_crc
     # the tag's CRC covers every byte before it (LAME's "first 190 bytes" is where it sits in MPEG-1 stereo)
     out[lame + 34 : lame + 36] = crc16(out[: lame + 34]).to_bytes(2, "big")
     return bytes(out)
+
+
+def set_length(path: Path, samples: int) -> GaplessTag:
+    """Rewrite, in place, the padding in the LAME tag of the gapless MP3 at `path` so that decoders give exactly
+    `samples` samples, and the tag's CRC with it; return the tag as it now is. ffmpeg's own tag claims up to 46
+    samples more than it was given for 46 lengths in every 576 (its padding is short by that much)."""
+    with path.open("r+b") as stream:
+        head = stream.read(10)
+        at = skip_id3v2(head)
+        stream.seek(at)
+        info = next(frames(stream), None)
+        tag = None if info is None else read_tag(info)
+        if info is None or tag is None:
+            raise Mp3Error(f"{path.name}: no Info frame with a LAME tag")
+        padding = tag.frames * tag.frame_samples - tag.delay - samples
+        if not 0 <= padding <= MAX_TAG_SAMPLES:
+            raise Mp3Error(f"{path.name}: {samples} samples do not fit its {tag.frames} frames")
+        data = bytearray(info.data)
+        lame = _xing_at(info.header) + 16 + _TOC_SIZE + 4
+        data[lame + 21 : lame + 24] = ((tag.delay << 12) | padding).to_bytes(3, "big")
+        # the tag's CRC over every byte before it (ffmpeg's own does not match, and its reader then refuses the
+        # tag, for MPEG-2 mono)
+        data[lame + 34 : lame + 36] = crc16(data[: lame + 34]).to_bytes(2, "big")
+        if data != info.data:
+            stream.seek(at)
+            stream.write(data)
+    return replace(tag, padding=padding)
 
 
 def reservoir_frame(like: Header, reservoir: bytes) -> bytes:
