@@ -59,6 +59,8 @@ def _usage_message(exc: click.UsageError) -> str:
     if isinstance(exc, click.NoSuchOption):
         hint = f" (did you mean {exc.possibilities[0]}?)" if exc.possibilities else ""
         return f"no such option {exc.option_name}{hint}{see}"
+    if isinstance(exc, click.BadOptionUsage) and exc.message.startswith("Option '"):
+        return f"{exc.option_name} {exc.message.split(chr(39), 2)[2].strip().rstrip('.')}{see}"
     if exc.message.startswith("no command"):
         return exc.message
     return f"{exc.format_message().rstrip('.')}{see}"
@@ -79,6 +81,13 @@ class BroadcastGroup(click.Group):
             return super().invoke(ctx)
         except KeyboardInterrupt as exc:  # also while a command's options are parsed or its stages imported
             _interrupted(exc)
+        except click.UsageError as exc:
+            if exc.ctx is None:  # click's parser leaves some errors (--overwrite=yes) without the command's context
+                name = ctx.invoked_subcommand
+                command = self.get_command(ctx, name) if name else None
+                if command is not None:
+                    exc.ctx = click.Context(command, info_name=name, parent=ctx)
+            raise
 
     def resolve_command(self, ctx: click.Context, args: list[str]):  # type: ignore[no-untyped-def]
         name = args[0] if args else ""
@@ -547,16 +556,17 @@ def lint(files: tuple[Path, ...], strict: bool, quiet: bool, **options: Any) -> 
 @click.argument("transcript", type=click.Path(path_type=Path))
 @click.argument("recording", type=click.Path(path_type=Path))
 @config_option
-@click.option("-o", "--output-dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
-              help="Folder to write into; transcript foo.txt gets DIR/foo/.")
+@click.option("-o", "--output-dir", type=click.Path(path_type=Path), default=Path("output"), callback=_folder,
+              show_default=True, help="Folder to write into; transcript foo.txt gets DIR/foo/.")
 @click.option("--overwrite", is_flag=True, help="Replace an output folder that broadcast did not write.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors and doubtful sentences.")
 @click.option("-v", "--verbose", is_flag=True, help="Also print every sentence's times and confidence.")
 @click.option("--strict", is_flag=True,
               help="Fail (exit 1, nothing written) when any sentence is missing from the recording or doubtful.")
-@click.option("--voice", type=click.Choice(["vi", "vi-VN-x-central", "vi-VN-x-south"]), default=None,
-              help="eSpeak voice the recording is compared with (the reader's accent).  [default: vi]")
-@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+@click.option("--voice", default=None,
+              help="eSpeak voice the recording is compared with (the reader's accent): vi, vi-VN-x-central or "
+                   "vi-VN-x-south.  [default: vi]")
+@click.option("--cache-dir", type=click.Path(path_type=Path), default=None, callback=_folder,
               help="Folder of synthesized sentences reused by reruns.")
 @click.option("--cache/--no-cache", default=True, show_default=True, help="Reuse and keep synthesized sentences.")
 @_captions_option

@@ -61,6 +61,44 @@ BAD = [
     ("lint", "--max-duration", ["nan", "0", "601"], "a number from 0.1 to 600"),
     ("lint", "--min-gap-frames", ["nan", "-1", "101"], "a whole number from 0 to 100"),
     ("lint", "--chain-frames", ["x", "101"], "a whole number from 0 to 100"),
+    ("produce", "--fps", ["0", "121"], "fps is out of range: give a number from 1 to 120"),
+    ("produce", "--fps", ["24.5x", "nan", ""], "is not a frame rate: give a number from 1 to 120"),
+    ("produce", "--start-offset", ["abc", "1", "01:00:00"], "is not a timecode HH:MM:SS:FF"),
+    ("produce", "--start-offset", ["99:99:99:99", "00:00:00:25"], "is out of range at 25 fps"),
+    ("produce", "--start-offset", ["01:00:00;00"], "drop-frame timecode (;), which exists only at 29.97"),
+    ("plan", "--paragraph-pause", ["-1"], "a number from 0 to 10"),
+    ("plan", "--lexicon", ["/nonexistent.tsv"], "no such file"),
+    ("plan", "--config", ["/dev/zero"], ""),
+    ("plan", "--fps", ["nan"], "is not a frame rate"),
+    ("plan", "--max-chars", ["5"], "a whole number from 10 to 200"),
+    ("plan", "--max-lines", ["9"], "a whole number from 1 to 4"),
+    ("plan", "--target-cps", ["nan"], "a number from 5 to 60"),
+    ("plan", "--max-cps", ["0"], "a number from 5 to 60"),
+    ("speech", "--sentence-pause", ["x"], "a number from 0 to 10"),
+    ("speech", "--lexicon", ["/dev/zero"], "not a regular file"),
+    ("speech", "--max-hours", ["0"], "a number from 0.01 to 100"),
+    ("speech", "--config", ["/nonexistent.toml"], ""),
+    ("lint", "--fps", ["0", "x"], "a number from 1 to 120"),
+    ("lint", "--max-lines", ["9"], "a whole number from 1 to 4"),
+    ("voices", "--engine", ["nope", ""], "is not one of: espeak, gtts, edge, piper"),
+    ("align", "--voice", ["en", ""], "is not a Vietnamese voice of espeak (choose from: vi,"),
+    ("align", "--loudness", ["-3", "nan"], "is not ebu, atsc, web, off or a number of LUFS from -40 to -14"),
+    ("align", "--format", ["ogg"], "is not one of: mp3, wav"),
+    ("align", "--bitrate", ["999"], "is not an MP3 bitrate"),
+    ("align", "--sample-rate", ["1"], "is not one of: 22050, 24000, 44100, 48000"),
+    ("align", "--bit-depth", ["8"], "is not one of: 16, 24"),
+    ("align", "--subtitles", ["x"], "is not a list of formats from: srt, ttml, vtt"),
+    ("align", "--fps", ["0"], "fps is out of range"),
+    ("align", "--start-offset", ["1"], "is not a timecode"),
+    ("align", "--max-chars", ["5"], "a whole number from 10 to 200"),
+    ("align", "--max-lines", ["0"], "a whole number from 1 to 4"),
+    ("align", "--target-cps", ["nan"], "a number from 5 to 60"),
+    ("align", "--max-cps", ["inf"], "a number from 5 to 60"),
+    ("align", "--eol", ["cr"], "is not one of: lf, crlf"),
+    ("align", "--output-dir", ["README.md"], "is a file, not a folder"),
+    ("align", "--cache-dir", ["README.md"], "is a file, not a folder"),
+    ("align", "--lexicon", ["/tmp"], "a folder, not a file"),
+    ("align", "--config", ["/dev/zero"], ""),
 ]
 # combinations: each value fine on its own
 COMBINED = [
@@ -71,7 +109,25 @@ COMBINED = [
     ("produce", ["--fomat", "wav"], "no such option --fomat (did you mean --format?)"),
     ("plan", ["--jobs", "2"], "no such option --jobs"),
     ("lint", ["--start-offset", "01:00:00:00"], "no such option --start-offset"),
+    ("produce", ["--overwrite=yes"], "--overwrite does not take a value; see 'broadcast produce --help'"),
+    ("lint", ["--strict=1"], "--strict does not take a value; see 'broadcast lint --help'"),
+    ("align", ["--clip-subtitles=no"], "--clip-subtitles does not take a value; see 'broadcast align --help'"),
+    ("produce", ["--rate"], "--rate requires an argument; see 'broadcast produce --help'"),
 ]
+
+
+def silent_recording(folder: Path) -> Path:
+    """A real WAV (one second of silence), so a bad option, not the recording, is what gets refused."""
+    import wave
+
+    path = folder / "reading.wav"
+    if not path.exists():
+        with wave.open(str(path), "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(16000)
+            out.writeframes(b"\0\0" * 16000)
+    return path
 
 
 def invoke(command: str, args: list[str], tmp_path: Path):
@@ -80,7 +136,10 @@ def invoke(command: str, args: list[str], tmp_path: Path):
     out = tmp_path / "out"
     output = [] if "--output-dir" in args else ["-o", str(out)]
     target = {"produce": [str(SAMPLE), *output], "plan": [str(SAMPLE)], "speech": [str(SAMPLE)],
-              "lint": [str(tmp_path / "never-read.srt")]}[command]
+              "lint": [str(tmp_path / "never-read.srt")], "voices": [],
+              "align": [str(SAMPLE), str(silent_recording(tmp_path)), *output]}[command]
+    if args[-1:] == ["--rate"]:  # an option missing its value must come last
+        args, target = target, args
     return CliRunner(mix_stderr=False).invoke(cli, [command, *args, *target]), out
 
 
@@ -258,3 +317,10 @@ def test_a_folder_that_may_not_be_replaced_is_refused_before_any_synthesis(tmp_p
     assert result.exit_code == 1 and "folder exists and was not written by broadcast" in result.stderr
     assert not list(cache.rglob("*.seg"))  # nothing was synthesized first
     assert (foreign / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_python_dash_m_broadcast_is_the_command():
+    result = subprocess.run([sys.executable, "-m", "broadcast", "plan", str(SAMPLE), "--rate", "x"],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == "broadcast: error: --rate: 'x' is not a number from 1.5 to 8\n"
