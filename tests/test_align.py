@@ -180,3 +180,45 @@ def test_time_parts_falls_back_to_syllable_shares_on_silence():
     pcm = b"\0\0" * 22050
     timed = time_parts(pcm, 22050, ["một hai", "ba"])
     assert len(timed.part_spans) == 2
+
+
+def test_blas_libraries_are_read_from_the_memory_map():
+    from broadcast.align import blas
+
+    maps = ("7f00-7f01 r-xp 00000000 08:01 12 /usr/lib/libscipy_openblas64_-32a4b2a6.so\n"
+            "7f01-7f02 r--p 00001000 08:01 12 /usr/lib/libscipy_openblas64_-32a4b2a6.so\n"
+            "7f02-7f03 r-xp 00000000 08:01 13 /usr/lib/libm.so.6\n"
+            "7f03-7f04 rw-p 00000000 00:00 0 \n"
+            "7f04-7f05 r-xp 00000000 08:01 14 /opt/openblas/libopenblas.so.0\n")
+    assert blas.loaded_libraries(maps) == [blas.Path("/usr/lib/libscipy_openblas64_-32a4b2a6.so"),
+                                           blas.Path("/opt/openblas/libopenblas.so.0")]
+
+
+def test_aligning_uses_one_blas_thread_and_gives_the_count_back():
+    from broadcast.align import blas
+
+    threads = blas._openblas()
+    if threads is None:
+        pytest.skip("numpy's BLAS here is not an OpenBLAS this can reach")
+    before = threads.get()
+    seen = []
+    with blas.one_thread():
+        seen.append(threads.get())
+        with blas.one_thread():
+            seen.append(threads.get())
+        seen.append(threads.get())
+    assert seen == [1, 1, 1] and threads.get() == before
+
+    def speaker(sentences, rate):
+        for _ in sentences:
+            seen.append(threads.get())
+            yield aligner.SpokenSentence(tone(1.0, 300), ((0, RATE),))
+
+    quiet = np.zeros(RATE // 2, np.float32)
+    sound = np.concatenate([quiet, tone(1.2, 300), quiet])
+    signal = InMemory(sound + np.random.default_rng(3).normal(0, 1e-3, len(sound)).astype(np.float32))
+    try:
+        aligner.align(signal, [["một hai ba"]], speaker)
+    except aligner.AlignError:
+        pass
+    assert seen[3:] == [1] and threads.get() == before

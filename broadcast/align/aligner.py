@@ -26,7 +26,7 @@ from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
-from broadcast.align import dtw, features, refine
+from broadcast.align import blas, dtw, features, refine
 from broadcast.align.features import FRAME, HOP
 from broadcast.align.recording import Analysis, InMemory
 from broadcast.errors import BroadcastError
@@ -235,6 +235,17 @@ def align(
     rate: float | None = None,
 ) -> Alignment:
     """Time every sentence (its parts: the cues' speech texts) in the recording; see the module docstring."""
+    with blas.one_thread():
+        return _align(signal, sentences, speaker, progress, rate)
+
+
+def _align(
+    signal: Analysis | InMemory,
+    sentences: Sequence[Sequence[str]],
+    speaker: Speaker | None,
+    progress: Callable[[int, int], None] | None,
+    rate: float | None,
+) -> Alignment:
     if not sentences:
         raise AlignError("nothing to align: the transcript has no sentences")
     speaker = speaker or espeak_speaker()
