@@ -222,3 +222,43 @@ def test_aligning_uses_one_blas_thread_and_gives_the_count_back():
     except aligner.AlignError:
         pass
     assert seen[3:] == [1] and threads.get() == before
+
+
+def test_one_decoding_gives_the_analysis_and_the_delivered_recording_with_its_level(tmp_path):
+    """The recording is decoded once: 16 kHz for analysis, its own rate for delivery. Both are the samples a
+    decoding of their own gives, and the level is what the meter reads on the delivered samples."""
+    import subprocess
+
+    from broadcast.align.recording import Analysis
+    from broadcast.audio import loudness, sound
+
+    source = tmp_path / "stereo.wav"
+    subprocess.run([sound.ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i",
+                    "sine=frequency=300:sample_rate=44100:duration=3", "-af", "pan=stereo|c0=c0|c1=0.3*c0,volume=0.6",
+                    str(source)], check=True)
+
+    def decoded(rate: int) -> bytes:
+        return subprocess.run([sound.ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-i", str(source), "-f",
+                               "s16le", "-ac", "1", "-ar", str(rate), "pipe:1"], capture_output=True, check=True).stdout
+
+    analysis = Analysis(source, tmp_path / "analysis.raw", (tmp_path / "delivery.raw", 44100))
+    assert (tmp_path / "analysis.raw").read_bytes() == decoded(RATE)
+    assert analysis.delivery is not None and analysis.delivery.pcm() == decoded(44100)
+    assert analysis.delivery.level == loudness.level(decoded(44100), 44100, 2)
+    assert Analysis(source, tmp_path / "alone.raw").delivery is None
+
+
+@pytest.mark.parametrize("fmt, loudness", [("mp3", "ebu"), ("mp3", "off"), ("wav", "ebu")])
+def test_recording_levels_are_the_readings_of_the_programme(fmt, loudness):
+    """`align` takes the level from the decoding; the encoder's offset is probed as `produce`'s readings do."""
+    from broadcast import pipeline
+    from broadcast.audio import timeline
+    from broadcast.audio import loudness as meter
+
+    samples = np.concatenate([tone(40.0, 300, 0.2), tone(5.0, 2500, 0.4)])
+    pcm = recordings.to_pcm(samples + np.random.default_rng(2).normal(0, 0.01, len(samples)).astype(np.float32))
+    programme = timeline.Programme(pcm, RATE, ())
+    settings = pipeline.Settings(audio_format=fmt, loudness=loudness, sample_rate=RATE)
+    with pipeline.readings(settings) as reader:
+        expected = reader.finish(programme)
+    assert pipeline.recording_levels(programme, meter.level(pcm, RATE, 2), settings) == expected
