@@ -88,6 +88,20 @@ def test_warp_ends_past_the_text_when_the_recording_goes_on():
     assert np.all(path.columns[len(syn) + 5 :] == len(syn))
 
 
+@pytest.mark.parametrize("seed", range(5))
+def test_skip_rows_are_the_rows_whose_bands_hold_both_ends(seed):
+    rng = np.random.default_rng(seed)
+    n, m, band = 300, int(rng.integers(50, 400)), int(rng.integers(5, 60))
+    lo, width = dtw.band_starts(n, m, band, slope=float(rng.uniform(0.5, 2.0)))
+    bounds = sorted(set(rng.integers(0, m, 12).tolist()))
+    pairs = list(zip(bounds[:-1], bounds[1:]))
+    start, until = dtw.skip_rows(lo, width, pairs)
+    for k, (a, b) in enumerate(pairs):
+        rows = [i for i in range(1, n) if lo[i] <= b < lo[i] + width and 0 <= a - lo[i - 1] < width]
+        assert list(range(start[k], until[k])) == rows or (not rows and start[k] >= until[k])
+    assert start == sorted(start) and until == sorted(until)
+
+
 def test_room_tone_is_quiet_when_the_pauses_between_are_digital_silence():
     """An edited package: each sentence keeps the room tone it was recorded in, the gaps are digital zeros.
     The zeros must not set the noise floor, or the room tone would count as sound with no text."""
