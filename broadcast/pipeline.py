@@ -431,21 +431,23 @@ def align(path: Path, recording: Path, out_dir: Path, settings: Settings, progre
             more = f" (and {len(doubtful) - 3} more)" if len(doubtful) > 3 else ""
             raise BroadcastError(f"{recording}: {len(doubtful)} sentence{'s' if len(doubtful) != 1 else ''} "
                                  f"not aligned with confidence: {listed}{more}")
-        assert analysis.delivery is not None
-        pcm, level = analysis.delivery.pcm(), analysis.delivery.level
-    delivery_settings = replace(settings, sample_rate=settings.sample_rate or rate)
-    programme = recorded_programme(segments, alignment.sentences, pcm, rate)
-    programme = timing.retime(programme, settings.cue_rules())
-    kept = [t for t in alignment.sentences if t.found]
-    from broadcast.voice.espeak import EspeakEngine
+        delivered = analysis.delivery
+        assert delivered is not None
+        # the recording stays in its file: memory does not grow with its length
+        pcm = timeline.RawFile(delivered.path, delivered.path.stat().st_size)
+        delivery_settings = replace(settings, sample_rate=settings.sample_rate or rate)
+        programme = recorded_programme(segments, alignment.sentences, pcm, rate)
+        programme = timing.retime(programme, settings.cue_rules())
+        kept = [t for t in alignment.sentences if t.found]
+        from broadcast.voice.espeak import EspeakEngine
 
-    speaker = Speaker(RECORDING_ENGINE, recording.name, f"aligned with {EspeakEngine(settings.voice).version}")
-    done = deliver(
-        programme, out_dir / path.stem, path.stem, delivery_settings,
-        speaker, path.name, progress, alignment_record(recording, info, alignment, segments),
-        [{"confidence": t.confidence, **({"doubt": t.reason} if t.reason else {})} for t in kept],
-        recording_levels(programme, level, delivery_settings),
-    )
+        speaker = Speaker(RECORDING_ENGINE, recording.name, f"aligned with {EspeakEngine(settings.voice).version}")
+        done = deliver(
+            programme, out_dir / path.stem, path.stem, delivery_settings,
+            speaker, path.name, progress, alignment_record(recording, info, alignment, segments),
+            [{"confidence": t.confidence, **({"doubt": t.reason} if t.reason else {})} for t in kept],
+            recording_levels(programme, delivered.level, delivery_settings),
+        )
     warnings = [f"sentence {i}: {why}" for i, why in doubtful] + [w for w in [cache.warning() if cache else None] if w]
     if len(doubtful) >= max(2, len(segments) // 4):
         warnings.insert(0, f"{len(doubtful)} of {len(segments)} sentences are missing or doubtful: is {recording.name} "
@@ -467,7 +469,7 @@ def recording_levels(programme: timeline.Programme, level: tuple[float, float], 
                                            settings.bitrate)
 
 
-def recorded_programme(segments: Sequence[segmenter.Segment], timings: Sequence[Any], pcm: bytes,
+def recorded_programme(segments: Sequence[segmenter.Segment], timings: Sequence[Any], pcm: bytes | timeline.RawFile,
                        sample_rate: int) -> timeline.Programme:
     """The recording as a programme: each found sentence timed where it is spoken, its clip its speech plus
     CLIP_MARGIN (never past the middle of the pause to a neighbour)."""

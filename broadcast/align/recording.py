@@ -63,9 +63,6 @@ class Delivery:
     sample_rate: int
     level: tuple[float, float]
 
-    def pcm(self) -> bytes:
-        return self.path.read_bytes()
-
 
 def decoder_args(path: Path, rate: int, delivery: tuple[Path, int] | None = None) -> list[str]:
     """ffmpeg's arguments: the first audio stream, all its channels mixed, as 16-bit mono at `rate` on stdout;
