@@ -433,6 +433,7 @@ def align(path: Path, recording: Path, out_dir: Path, settings: Settings, progre
                                  f"not aligned with confidence: {listed}{more}")
         delivered = analysis.delivery
         assert delivered is not None
+        analysis.raw.unlink()  # aligned: only the delivery file is read from here on
         # the recording stays in its file: memory does not grow with its length
         pcm = timeline.RawFile(delivered.path, delivered.path.stat().st_size)
         delivery_settings = replace(settings, sample_rate=settings.sample_rate or rate)
