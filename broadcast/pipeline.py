@@ -417,7 +417,8 @@ def align(path: Path, recording: Path, out_dir: Path, settings: Settings, progre
     cache = open_cache(settings)
     with tempfile.TemporaryDirectory(prefix="broadcast-align-") as work:
         # decoded once: for analysis, and for delivery through the meter mastering starts from
-        analysis = recordings.Analysis(recording, Path(work) / "analysis.raw", (Path(work) / "delivery.raw", rate))
+        analysis = recordings.Analysis(recording, Path(work) / "analysis.raw", (Path(work) / "delivery.raw", rate),
+                                       info)
         try:
             alignment = aligner.align(
                 analysis, [[c.speech for c in s.cues] for s in segments],

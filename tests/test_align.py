@@ -243,19 +243,21 @@ def test_one_decoding_gives_the_analysis_and_the_delivered_recording_with_its_le
     decoding of their own gives, and the level is what the meter reads on the delivered samples."""
     import subprocess
 
-    from broadcast.align.recording import Analysis
+    from broadcast.align.recording import Analysis, probe
     from broadcast.audio import loudness, sound
 
     source = tmp_path / "stereo.wav"
     subprocess.run([sound.ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i",
-                    "sine=frequency=300:sample_rate=44100:duration=3", "-af", "pan=stereo|c0=c0|c1=0.3*c0,volume=0.6",
+                    "sine=frequency=300:sample_rate=44100:duration=8", "-af", "pan=stereo|c0=c0|c1=0.3*c0,volume=0.6",
                     str(source)], check=True)
 
     def decoded(rate: int) -> bytes:
         return subprocess.run([sound.ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-i", str(source), "-f",
                                "s16le", "-ac", "1", "-ar", str(rate), "pipe:1"], capture_output=True, check=True).stdout
 
-    analysis = Analysis(source, tmp_path / "analysis.raw", (tmp_path / "delivery.raw", 44100))
+    info = probe(source)
+    assert info.container == "wav"  # read in larger packets: the same samples
+    analysis = Analysis(source, tmp_path / "analysis.raw", (tmp_path / "delivery.raw", 44100), info)
     assert (tmp_path / "analysis.raw").read_bytes() == decoded(RATE)
     assert analysis.delivery is not None and analysis.delivery.path.read_bytes() == decoded(44100)
     assert analysis.delivery.level == loudness.level(decoded(44100), 44100, 2)

@@ -22,6 +22,9 @@ from broadcast.audio import loudness, sound
 from broadcast.errors import BroadcastError
 
 _BLOCK_SAMPLES = features.HOP * 6000  # one minute of 16 kHz samples per read
+# bytes per packet ffmpeg's WAV reader hands on (its default, 4096, is 1024 stereo samples: for an hour at 48 kHz,
+# 600 000 hand-overs between ffmpeg's threads and twice the CPU of the decoding itself); the same samples
+WAV_PACKET_BYTES = 1 << 16
 MAX_DELIVERY_RATE = 48000
 
 
@@ -33,6 +36,7 @@ class RecordingError(BroadcastError):
 class Info:
     sample_rate: int  # of the first audio stream
     duration: float | None  # s, as the container states it (None when it does not)
+    container: str = ""  # ffmpeg's name for the format ("wav", "mp3", "mov" …)
 
 
 def probe(path: Path) -> Info:
@@ -51,7 +55,8 @@ def probe(path: Path) -> Info:
         raise RecordingError(f"{path}: has no audio stream")
     duration = re.search(r"Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)", text)
     seconds = None if duration is None else int(duration[1]) * 3600 + int(duration[2]) * 60 + float(duration[3])
-    return Info(int(stream[1]), seconds)
+    container = re.search(r"Input #0, ([^,\s]+)", text)
+    return Info(int(stream[1]), seconds, container[1] if container else "")
 
 
 @dataclass(frozen=True)
@@ -64,10 +69,12 @@ class Delivery:
     level: tuple[float, float]
 
 
-def decoder_args(path: Path, rate: int, delivery: tuple[Path, int] | None = None) -> list[str]:
+def decoder_args(path: Path, rate: int, delivery: tuple[Path, int] | None = None, container: str = "") -> list[str]:
     """ffmpeg's arguments: the first audio stream, all its channels mixed, as 16-bit mono at `rate` on stdout;
-    with `delivery` (a file and a rate) also written there, through the meter (which prints at info level)."""
-    args = ["-hide_banner", "-nostdin", "-nostats", "-loglevel", "info" if delivery else "error", "-y",
+    with `delivery` (a file and a rate) also written there, through the meter (which prints at info level).
+    `container` is the format `probe` found (a WAV is read in larger packets)."""
+    packets = ["-max_size", str(WAV_PACKET_BYTES)] if container == "wav" else []
+    args = ["-hide_banner", "-nostdin", "-nostats", "-loglevel", "info" if delivery else "error", "-y", *packets,
             "-i", str(path), "-vn", "-map", "0:a:0", "-f", "s16le", "-ac", "1", "-ar", str(rate), "pipe:1"]
     if delivery is not None:
         target, out_rate = delivery
@@ -80,15 +87,17 @@ def decoder_args(path: Path, rate: int, delivery: tuple[Path, int] | None = None
 class Analysis:
     """The recording at ANALYSIS_RATE in a raw file, with every hop's energy (dB) in memory (1.4 MB an hour);
     with `delivery` (a file and a rate) the same decoding also writes the recording for delivery there
-    (`self.delivery`)."""
+    (`self.delivery`). `info` is the recording's `probe`, when taken."""
 
-    def __init__(self, path: Path, raw: Path, delivery: tuple[Path, int] | None = None) -> None:
+    def __init__(self, path: Path, raw: Path, delivery: tuple[Path, int] | None = None,
+                 info: Info | None = None) -> None:
         self.raw = raw
         energies = []
         n = 0
         carry = np.zeros(0, dtype=np.float32)
         with tempfile.TemporaryFile() as log:  # a file, not a pipe: however much ffmpeg says, it never waits
-            proc = subprocess.Popen([sound.ffmpeg_exe(), *decoder_args(path, features.ANALYSIS_RATE, delivery)],
+            args = decoder_args(path, features.ANALYSIS_RATE, delivery, info.container if info else "")
+            proc = subprocess.Popen([sound.ffmpeg_exe(), *args],
                                     stdout=subprocess.PIPE, stderr=log)
             assert proc.stdout is not None
             with raw.open("wb") as out:
