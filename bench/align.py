@@ -170,7 +170,7 @@ from broadcast.align import aligner, recording
 text, wav = Path(sys.argv[1]), Path(sys.argv[2])
 segments = plan(text, Settings())
 with tempfile.TemporaryDirectory() as work:
-    analysis = recording.Analysis(wav, Path(work) / "a.raw")
+    analysis = recording.Analysis(wav, Path(work) / "a.raw", info=recording.probe(wav))
     result = aligner.align(analysis, [[c.speech for c in s.cues] for s in segments])
 print(json.dumps({"found": sum(t.found for t in result.sentences), "n": len(result.sentences),
                   "starts": [t.start for t in result.sentences]}))
