@@ -2,10 +2,10 @@
 
 The aligner's matrix products are small (256 frames against a band of a few thousand, 26 numbers each; a block
 of spectra against 26 mel filters). OpenBLAS splits each over every core, and between products, while Python
-works through the warp's rows, its other threads spin waiting for the next one: on 2 cores the aligner took
-two to four times the CPU (the more, the busier the machine), and more wall time than on one thread. numpy has no call for the
-thread count, so the OpenBLAS numpy loaded is asked directly (as threadpoolctl does); where it cannot be found
-(another BLAS, another platform) nothing changes.
+works through the warp's rows, its other threads spin waiting for the next one: on 2 cores the aligner took two
+to four times the CPU (the more, the busier the machine), and more wall time than on one thread. numpy has no
+call for the thread count, so the OpenBLAS numpy loaded is asked directly (as threadpoolctl does); where it
+cannot be found (another BLAS, another platform) nothing changes.
 """
 
 from __future__ import annotations

@@ -97,8 +97,7 @@ class Analysis:
         carry = np.zeros(0, dtype=np.float32)
         with tempfile.TemporaryFile() as log:  # a file, not a pipe: however much ffmpeg says, it never waits
             args = decoder_args(path, features.ANALYSIS_RATE, delivery, info.container if info else "")
-            proc = subprocess.Popen([sound.ffmpeg_exe(), *args],
-                                    stdout=subprocess.PIPE, stderr=log)
+            proc = subprocess.Popen([sound.ffmpeg_exe(), *args], stdout=subprocess.PIPE, stderr=log)
             assert proc.stdout is not None
             with raw.open("wb") as out:
                 while block := proc.stdout.read(2 * _BLOCK_SAMPLES):
