@@ -11,7 +11,7 @@
 2. the wrong file: a transcript against a recording of other sentences, or in another order.
 3. speed and peak memory of the aligner (decoding with ffmpeg included) on 5 to 60 minutes of recording, each
    in its own process (wall and CPU seconds, its children's included; peak RSS of the Python process, VmHWM),
-   and of the whole `broadcast align` command.
+   and of the whole `broadcast align` command; `--rate 48000` resamples these recordings first.
 
 The VIVOS audio is CC BY-NC-SA and is read from ../shared/recordings, never copied; the bench stops with a
 message where it is absent. The machine may be shared: CPU seconds are the steadier figure.
@@ -170,7 +170,7 @@ from broadcast.align import aligner, recording
 text, wav = Path(sys.argv[1]), Path(sys.argv[2])
 segments = plan(text, Settings())
 with tempfile.TemporaryDirectory() as work:
-    analysis = recording.Analysis(wav, Path(work) / "a.raw")
+    analysis = recording.Analysis(wav, Path(work) / "a.raw", info=recording.probe(wav))
     result = aligner.align(analysis, [[c.speech for c in s.cues] for s in segments])
 print(json.dumps({"found": sum(t.found for t in result.sentences), "n": len(result.sentences),
                   "starts": [t.start for t in result.sentences]}))
@@ -182,12 +182,26 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def speed(minutes_list: list[float], whole: list[float]) -> None:
+def at_rate(wav: Path, rate: int) -> Path:
+    """The recording resampled by ffmpeg (a broadcast recording is 48 kHz; the VIVOS utterances are 16 kHz)."""
+    from broadcast.audio import sound
+
+    if rate == recordings.RATE:
+        return wav
+    out = wav.with_name(f"{wav.stem}-{rate}.wav")
+    subprocess.run([sound.ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-i", str(wav), "-ar", str(rate),
+                    str(out)], check=True)
+    wav.unlink()
+    return out
+
+
+def speed(minutes_list: list[float], whole: list[float], rate: int = recordings.RATE) -> None:
     rows = [["recording", "sentences", "stage", "wall s", "CPU s", "CPU / audio", "peak RSS", "edges ≤ 100 ms"]]
     with tempfile.TemporaryDirectory(prefix="bench-align-") as tmp:
         folder = Path(tmp)
         for minutes in minutes_list:
             text, wav, case_truth = long_case(minutes, folder / f"m{minutes:g}")
+            wav = at_rate(wav, rate)
             before = _children_cpu()
             wall, cpu, rss, last = child(ALIGN_ONLY, [str(text), str(wav)])
             cpu -= before
@@ -208,7 +222,8 @@ def speed(minutes_list: list[float], whole: list[float]) -> None:
                              f"1/{minutes * 60 / cpu:.0f}", f"{rss / 2**20:.0f} MB", ""])
             for p in (text, wav):
                 p.unlink()
-    print("\n## Speed and memory (each run its own process; CPU / audio: CPU seconds per second of recording)\n")
+    print(f"\n## Speed and memory ({rate / 1000:g} kHz recordings; each run its own process; CPU / audio: CPU "
+          "seconds per second of recording)\n")
     table(rows)
 
 
@@ -218,6 +233,8 @@ def main() -> None:
     parser.add_argument("--minutes", default="5,15,30,60", help="lengths for the speed table ('' for none)")
     parser.add_argument("--speed-only", action="store_true", help="only the speed and memory table")
     parser.add_argument("--whole", default="5,60", help="lengths also run as the whole command")
+    parser.add_argument("--rate", type=int, default=recordings.RATE, help="sample rate of the speed table's "
+                        "recordings (16000, the utterances' own; 48000 as from a studio)")
     args = parser.parse_args()
     if not recordings.available():
         raise SystemExit(f"the shared recordings are not at {recordings.RECORDINGS}: nothing to measure")
@@ -226,7 +243,7 @@ def main() -> None:
         wrong_files()
     minutes = [5.0] if args.quick else [float(m) for m in args.minutes.split(",") if m]
     if minutes:
-        speed(minutes, [float(m) for m in args.whole.split(",") if m] if not args.quick else [5.0])
+        speed(minutes, [float(m) for m in args.whole.split(",") if m] if not args.quick else [5.0], args.rate)
 
 
 if __name__ == "__main__":

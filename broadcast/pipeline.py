@@ -416,7 +416,9 @@ def align(path: Path, recording: Path, out_dir: Path, settings: Settings, progre
     segments = plan(path, settings)
     cache = open_cache(settings)
     with tempfile.TemporaryDirectory(prefix="broadcast-align-") as work:
-        analysis = recordings.Analysis(recording, Path(work) / "analysis.raw")
+        # decoded once: for analysis, and for delivery through the meter mastering starts from
+        analysis = recordings.Analysis(recording, Path(work) / "analysis.raw", (Path(work) / "delivery.raw", rate),
+                                       info)
         try:
             alignment = aligner.align(
                 analysis, [[c.speech for c in s.cues] for s in segments],
@@ -424,24 +426,30 @@ def align(path: Path, recording: Path, out_dir: Path, settings: Settings, progre
                 (lambda done, total: progress("aligning", done, total)) if progress else None)
         except aligner.AlignError as exc:
             raise BroadcastError(f"{recording}: {exc}; is it a reading of {path.name}?") from None
-    doubtful = [(segments[k].index, alignment.sentences[k].reason) for k in alignment.low()]
-    if strict and doubtful:
-        listed = "; ".join(f"sentence {i}: {why}" for i, why in doubtful[:3])
-        more = f" (and {len(doubtful) - 3} more)" if len(doubtful) > 3 else ""
-        raise BroadcastError(f"{recording}: {len(doubtful)} sentence{'s' if len(doubtful) != 1 else ''} "
-                             f"not aligned with confidence: {listed}{more}")
-    pcm, rate = recordings.decode_pcm(recording, info)
-    programme = recorded_programme(segments, alignment.sentences, pcm, rate)
-    programme = timing.retime(programme, settings.cue_rules())
-    kept = [t for t in alignment.sentences if t.found]
-    from broadcast.voice.espeak import EspeakEngine
+        doubtful = [(segments[k].index, alignment.sentences[k].reason) for k in alignment.low()]
+        if strict and doubtful:
+            listed = "; ".join(f"sentence {i}: {why}" for i, why in doubtful[:3])
+            more = f" (and {len(doubtful) - 3} more)" if len(doubtful) > 3 else ""
+            raise BroadcastError(f"{recording}: {len(doubtful)} sentence{'s' if len(doubtful) != 1 else ''} "
+                                 f"not aligned with confidence: {listed}{more}")
+        delivered = analysis.delivery
+        assert delivered is not None
+        analysis.raw.unlink()  # aligned: only the delivery file is read from here on
+        # the recording stays in its file: memory does not grow with its length
+        pcm = timeline.RawFile(delivered.path, delivered.path.stat().st_size)
+        delivery_settings = replace(settings, sample_rate=settings.sample_rate or rate)
+        programme = recorded_programme(segments, alignment.sentences, pcm, rate)
+        programme = timing.retime(programme, settings.cue_rules())
+        kept = [t for t in alignment.sentences if t.found]
+        from broadcast.voice.espeak import EspeakEngine
 
-    speaker = Speaker(RECORDING_ENGINE, recording.name, f"aligned with {EspeakEngine(settings.voice).version}")
-    done = deliver(
-        programme, out_dir / path.stem, path.stem, replace(settings, sample_rate=settings.sample_rate or rate),
-        speaker, path.name, progress, alignment_record(recording, info, alignment, segments),
-        [{"confidence": t.confidence, **({"doubt": t.reason} if t.reason else {})} for t in kept],
-    )
+        speaker = Speaker(RECORDING_ENGINE, recording.name, f"aligned with {EspeakEngine(settings.voice).version}")
+        done = deliver(
+            programme, out_dir / path.stem, path.stem, delivery_settings,
+            speaker, path.name, progress, alignment_record(recording, info, alignment, segments),
+            [{"confidence": t.confidence, **({"doubt": t.reason} if t.reason else {})} for t in kept],
+            recording_levels(programme, delivered.level, delivery_settings),
+        )
     warnings = [f"sentence {i}: {why}" for i, why in doubtful] + [w for w in [cache.warning() if cache else None] if w]
     if len(doubtful) >= max(2, len(segments) // 4):
         warnings.insert(0, f"{len(doubtful)} of {len(segments)} sentences are missing or doubtful: is {recording.name} "
@@ -452,7 +460,18 @@ def align(path: Path, recording: Path, out_dir: Path, settings: Settings, progre
                   done.gain_db, warnings + done.warnings, alignment=alignment)
 
 
-def recorded_programme(segments: Sequence[segmenter.Segment], timings: Sequence[Any], pcm: bytes,
+def recording_levels(programme: timeline.Programme, level: tuple[float, float], settings: Settings) -> Levels:
+    """What `readings` gives for the recording: its level (read while it was decoded, on the same samples) and
+    what the encoder takes away, probed on its first PROBE_SECONDS as `mastering.Readings` does."""
+    if loudness.target(settings.loudness) is None or settings.audio_format == "wav":
+        return level, 0.0
+    rate = programme.sample_rate
+    excerpt = bytes(programme.pcm[: 2 * int(mastering.PROBE_SECONDS * rate)])
+    return level, mastering.encoder_offset(excerpt, rate, settings.sample_rate or rate, settings.audio_format,
+                                           settings.bitrate)
+
+
+def recorded_programme(segments: Sequence[segmenter.Segment], timings: Sequence[Any], pcm: bytes | timeline.RawFile,
                        sample_rate: int) -> timeline.Programme:
     """The recording as a programme: each found sentence timed where it is spoken, its clip its speech plus
     CLIP_MARGIN (never past the middle of the pause to a neighbour)."""

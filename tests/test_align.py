@@ -88,6 +88,20 @@ def test_warp_ends_past_the_text_when_the_recording_goes_on():
     assert np.all(path.columns[len(syn) + 5 :] == len(syn))
 
 
+@pytest.mark.parametrize("seed", range(5))
+def test_skip_rows_are_the_rows_whose_bands_hold_both_ends(seed):
+    rng = np.random.default_rng(seed)
+    n, m, band = 300, int(rng.integers(50, 400)), int(rng.integers(5, 60))
+    lo, width = dtw.band_starts(n, m, band, slope=float(rng.uniform(0.5, 2.0)))
+    bounds = sorted(set(rng.integers(0, m, 12).tolist()))
+    pairs = list(zip(bounds[:-1], bounds[1:]))
+    start, until = dtw.skip_rows(lo, width, pairs)
+    for k, (a, b) in enumerate(pairs):
+        rows = [i for i in range(1, n) if lo[i] <= b < lo[i] + width and 0 <= a - lo[i - 1] < width]
+        assert list(range(start[k], until[k])) == rows or (not rows and start[k] >= until[k])
+    assert start == sorted(start) and until == sorted(until)
+
+
 def test_room_tone_is_quiet_when_the_pauses_between_are_digital_silence():
     """An edited package: each sentence keeps the room tone it was recorded in, the gaps are digital zeros.
     The zeros must not set the noise floor, or the room tone would count as sound with no text."""
@@ -180,3 +194,87 @@ def test_time_parts_falls_back_to_syllable_shares_on_silence():
     pcm = b"\0\0" * 22050
     timed = time_parts(pcm, 22050, ["một hai", "ba"])
     assert len(timed.part_spans) == 2
+
+
+def test_blas_libraries_are_read_from_the_memory_map():
+    from broadcast.align import blas
+
+    maps = ("7f00-7f01 r-xp 00000000 08:01 12 /usr/lib/libscipy_openblas64_-32a4b2a6.so\n"
+            "7f01-7f02 r--p 00001000 08:01 12 /usr/lib/libscipy_openblas64_-32a4b2a6.so\n"
+            "7f02-7f03 r-xp 00000000 08:01 13 /usr/lib/libm.so.6\n"
+            "7f03-7f04 rw-p 00000000 00:00 0 \n"
+            "7f04-7f05 r-xp 00000000 08:01 14 /opt/openblas/libopenblas.so.0\n")
+    assert blas.loaded_libraries(maps) == [blas.Path("/usr/lib/libscipy_openblas64_-32a4b2a6.so"),
+                                           blas.Path("/opt/openblas/libopenblas.so.0")]
+
+
+def test_aligning_uses_one_blas_thread_and_gives_the_count_back():
+    from broadcast.align import blas
+
+    threads = blas._openblas()
+    if threads is None:
+        pytest.skip("numpy's BLAS here is not an OpenBLAS this can reach")
+    before = threads.get()
+    seen = []
+    with blas.one_thread():
+        seen.append(threads.get())
+        with blas.one_thread():
+            seen.append(threads.get())
+        seen.append(threads.get())
+    assert seen == [1, 1, 1] and threads.get() == before
+
+    def speaker(sentences, rate):
+        for _ in sentences:
+            seen.append(threads.get())
+            yield aligner.SpokenSentence(tone(1.0, 300), ((0, RATE),))
+
+    quiet = np.zeros(RATE // 2, np.float32)
+    sound = np.concatenate([quiet, tone(1.2, 300), quiet])
+    signal = InMemory(sound + np.random.default_rng(3).normal(0, 1e-3, len(sound)).astype(np.float32))
+    try:
+        aligner.align(signal, [["một hai ba"]], speaker)
+    except aligner.AlignError:
+        pass
+    assert seen[3:] == [1] and threads.get() == before
+
+
+def test_one_decoding_gives_the_analysis_and_the_delivered_recording_with_its_level(tmp_path):
+    """The recording is decoded once: 16 kHz for analysis, its own rate for delivery. Both are the samples a
+    decoding of their own gives, and the level is what the meter reads on the delivered samples."""
+    import subprocess
+
+    from broadcast.align.recording import Analysis, probe
+    from broadcast.audio import loudness, sound
+
+    source = tmp_path / "stereo.wav"
+    subprocess.run([sound.ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i",
+                    "sine=frequency=300:sample_rate=44100:duration=8", "-af", "pan=stereo|c0=c0|c1=0.3*c0,volume=0.6",
+                    str(source)], check=True)
+
+    def decoded(rate: int) -> bytes:
+        return subprocess.run([sound.ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-i", str(source), "-f",
+                               "s16le", "-ac", "1", "-ar", str(rate), "pipe:1"], capture_output=True, check=True).stdout
+
+    info = probe(source)
+    assert info.container == "wav"  # read in larger packets: the same samples
+    analysis = Analysis(source, tmp_path / "analysis.raw", (tmp_path / "delivery.raw", 44100), info)
+    assert (tmp_path / "analysis.raw").read_bytes() == decoded(RATE)
+    assert analysis.delivery is not None and analysis.delivery.path.read_bytes() == decoded(44100)
+    assert analysis.delivery.level == loudness.level(decoded(44100), 44100, 2)
+    assert Analysis(source, tmp_path / "alone.raw").delivery is None
+
+
+@pytest.mark.parametrize("fmt, loudness", [("mp3", "ebu"), ("mp3", "off"), ("wav", "ebu")])
+def test_recording_levels_are_the_readings_of_the_programme(fmt, loudness):
+    """`align` takes the level from the decoding; the encoder's offset is probed as `produce`'s readings do."""
+    from broadcast import pipeline
+    from broadcast.audio import timeline
+    from broadcast.audio import loudness as meter
+
+    samples = np.concatenate([tone(40.0, 300, 0.2), tone(5.0, 2500, 0.4)])
+    pcm = recordings.to_pcm(samples + np.random.default_rng(2).normal(0, 0.01, len(samples)).astype(np.float32))
+    programme = timeline.Programme(pcm, RATE, ())
+    settings = pipeline.Settings(audio_format=fmt, loudness=loudness, sample_rate=RATE)
+    with pipeline.readings(settings) as reader:
+        expected = reader.finish(programme)
+    assert pipeline.recording_levels(programme, meter.level(pcm, RATE, 2), settings) == expected

@@ -207,3 +207,16 @@ def test_the_same_alignment_whatever_was_synthesized_before(utterances):
     for k, (voice, rate) in enumerate((("vi-VN-x-central", 3.0), ("vi-VN-x-south", 4.6), ("vi", 5.5))):
         EspeakEngine(voice, rate).synthesize(case.sentences[k:k + 3])
         assert aligner.align(InMemory(case.samples), sentences).sentences == first
+
+
+def test_the_recording_is_delivered_from_its_file_not_from_memory(plain, tmp_path):
+    """An hour at 48 kHz is 345 MB: the programme only points at the decoded file, which ffmpeg masters from."""
+    from broadcast import pipeline
+    from broadcast.audio import timeline
+
+    case, text, wav = plain
+    result = pipeline.align(text, wav, tmp_path, Settings(audio_format="wav"))
+    assert isinstance(result.programme.pcm, timeline.RawFile)
+    assert len(result.programme.pcm) == 2 * len(case.samples)
+    with wave.open(str(result.folder / "bulletin.wav")) as out:
+        assert out.getnframes() == len(case.samples)

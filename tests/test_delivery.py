@@ -1,7 +1,9 @@
 """Delivered audio measured with ffmpeg's own ebur128 meter (parsed here, independently of broadcast's
 parser): loudness targets, true-peak ceilings, sample rates and bit depths, one gain for bulletin and clips."""
 
+import array
 import json
+import math
 import re
 import subprocess
 
@@ -117,6 +119,21 @@ def test_silence_is_left_alone_with_a_warning(tmp_path):
     master = mastering.master(programme, loudness.target("ebu"), tmp_path / "master.raw")
     assert master.gain_db == 0 and master.warnings and "silent" in master.warnings[0]
     assert master.n_samples == 48000 * 3 and master.sample_width == 3
+
+
+def test_a_programme_left_in_its_file_masters_as_the_same_samples_in_memory(tmp_path):
+    """`align` leaves the recording in a raw file (an hour at 48 kHz is 345 MB); ffmpeg reads it there."""
+    t = [k / 22050 for k in range(2 * 22050)]
+    pcm = array.array("h", (int(12000 * math.sin(2 * math.pi * (440 + 220 * (k // 11025)) * x))
+                            for k, x in enumerate(t))).tobytes()
+    raw = tmp_path / "recording.raw"
+    raw.write_bytes(pcm)
+    in_file = timeline.RawFile(raw, len(pcm))
+    assert len(in_file) == len(pcm) and in_file[100:2000] == pcm[100:2000] and in_file[-10:] == pcm[-10:]
+    masters = [mastering.master(timeline.Programme(source, 22050, ()), loudness.target("web"),
+                                tmp_path / f"{name}.raw", 48000, 24, source_level=(-20.0, -3.0))
+               for name, source in (("memory", pcm), ("file", in_file))]
+    assert masters[0].path.read_bytes() == masters[1].path.read_bytes() and masters[0].n_samples == 48000 * 2
 
 
 def test_parse_summary_takes_the_last_summary():

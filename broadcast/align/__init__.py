@@ -5,6 +5,7 @@
     refine    pauses, and edges moved to them
     aligner   windows, anchors, confidence: `align(signal, sentences) -> Alignment`
     recording reading any file ffmpeg reads, window by window
+    blas      numpy's OpenBLAS kept to one thread while aligning
 
 `broadcast align` (pipeline.align) uses it on a newsreader's recording; `time_parts` times the cues inside one
 sentence of speech from any engine that does not say where its words are.

@@ -26,7 +26,7 @@ from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
-from broadcast.align import dtw, features, refine
+from broadcast.align import blas, dtw, features, refine
 from broadcast.align.features import FRAME, HOP
 from broadcast.align.recording import Analysis, InMemory
 from broadcast.errors import BroadcastError
@@ -235,6 +235,17 @@ def align(
     rate: float | None = None,
 ) -> Alignment:
     """Time every sentence (its parts: the cues' speech texts) in the recording; see the module docstring."""
+    with blas.one_thread():
+        return _align(signal, sentences, speaker, progress, rate)
+
+
+def _align(
+    signal: Analysis | InMemory,
+    sentences: Sequence[Sequence[str]],
+    speaker: Speaker | None,
+    progress: Callable[[int, int], None] | None,
+    rate: float | None,
+) -> Alignment:
     if not sentences:
         raise AlignError("nothing to align: the transcript has no sentences")
     speaker = speaker or espeak_speaker()
@@ -268,8 +279,8 @@ def align(
             rows = n_frames - anchor
         else:
             rows = min(n_frames - anchor, int(syn_frames * 1.3 + SLACK_SECONDS / FRAME))
-        placed = _align_window(signal, window, anchor, rows, pauses, quiet, final)
-        accepted = placed if final else _accept(placed, window)
+        accepted = _align_window(signal, window, anchor, rows, pauses, quiet, final,
+                                 len(window.spoken) if final else _settled(window))
         for k, p in enumerate(accepted):
             results[first + k] = p
         done = len(accepted)
@@ -318,21 +329,22 @@ def _in_order(placed: list[_Placed]) -> list[_Placed]:
     return placed
 
 
-def _accept(placed: list[_Placed], window: _Window) -> list[_Placed]:
-    """Sentences settled by a window that is not the last: those whose text ends SETTLE_SECONDS or more before
-    the window's text does (where the window ends in the recording is itself a guess); at least one."""
+def _settled(window: _Window) -> int:
+    """How many sentences a window that is not the last settles: those whose text ends SETTLE_SECONDS or more
+    before the window's text does (where the window ends in the recording is itself a guess); at least one."""
     limit = len(window.samples) - SETTLE_SECONDS * features.ANALYSIS_RATE
-    out = []
-    for p, start, s in zip(placed, window.starts, window.spoken):
+    settled = 0
+    for start, s in zip(window.starts, window.spoken):
         if start + len(s.samples) > limit:
             break
-        out.append(p)
-    return out or placed[:1]
+        settled += 1
+    return max(1, settled)
 
 
 def _align_window(signal: Analysis | InMemory, window: _Window, anchor: int, rows: int,
-                  pauses: "_Pauses", quiet: np.ndarray,
-                  final: bool) -> list[_Placed]:
+                  pauses: "_Pauses", quiet: np.ndarray, final: bool, settled: int) -> list[_Placed]:
+    """The window's first `settled` sentences placed (the rest wait for the next window: they are not judged
+    here, only their guesses and edges count towards the window's pace)."""
     rec_samples = signal.read(anchor * HOP, (anchor + rows) * HOP + features.WINDOW)
     rec = _coarse(features.normalise(features.describe(rec_samples)[:rows]))
     syn = _coarse(features.normalise(features.describe(window.samples)))
@@ -366,8 +378,8 @@ def _align_window(signal: Analysis | InMemory, window: _Window, anchor: int, row
         before = guesses[found[n - 1]][1] if n > 0 else None  # type: ignore[index]
         after = guesses[found[n + 1]][0] if n + 1 < len(found) else None  # type: ignore[index]
         edges[k] = _refine_edges(g, before, after, pauses)
-    _resplit(edges, window, rec, syn, anchor, pauses)
-    for k, s in enumerate(window.spoken):
+    _resplit(edges, window, rec, syn, anchor, pauses, settled)
+    for k, s in enumerate(window.spoken[:settled]):
         if k not in edges:
             at = mapper.start(bounds[k + 1] * STEP) if k + 1 < len(bounds) else anchor + rows
             placed.append(_Placed(None, None, [], None, False, False, s.seconds, 0.0, 1.0, at, None))
@@ -385,11 +397,12 @@ def _align_window(signal: Analysis | InMemory, window: _Window, anchor: int, row
 
 
 def _resplit(edges: dict[int, tuple[float, float, bool, bool]], window: _Window, rec: np.ndarray, syn: np.ndarray,
-             anchor: int, pauses: "_Pauses") -> None:
+             anchor: int, pauses: "_Pauses", settled: int) -> None:
     """Second thoughts on boundaries next to a sentence much shorter or longer than its text: the warp can
     squeeze one sentence to give its neighbour a pause that belongs to the squeezed one (a fast reader, a
     short sentence last). For such a pair, every pause between them is tried as their boundary, and the one
-    whose two halves each warp onto their own text most cheaply (per frame) wins."""
+    whose two halves each warp onto their own text most cheaply (per frame) wins. Pairs are taken in order and
+    only while their first sentence is among the `settled` (a pair changes only its own two sentences)."""
     found = sorted(edges)
     if len(found) < 2:
         return
@@ -409,6 +422,8 @@ def _resplit(edges: dict[int, tuple[float, float, bool, bool]], window: _Window,
 
     for n in range(len(found) - 1):
         a, b = found[n], found[n + 1]
+        if a >= settled:
+            break
         if all(RESPLIT_RANGE[0] <= ratios[k] / pace <= RESPLIT_RANGE[1] for k in (a, b)):
             continue
         start, end = edges[a][0], edges[b][1]

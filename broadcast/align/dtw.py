@@ -82,6 +82,8 @@ def warp(rec: np.ndarray, syn: np.ndarray, boundaries: Sequence[int], band: int,
     table = np.full((n, _PAD + width + tail), np.inf, dtype=np.float32)  # accumulated cost, band only
     end = np.full(n, np.inf, dtype=np.float64)  # accumulated cost of being past the text
     ins = np.float32(insertion if beyond is None else beyond)
+    skip_from, skip_until = skip_rows(lo, width, pairs)
+    n_pairs, k_lo, k_hi = len(pairs), 0, 0  # the skips open at the current row: pairs[k_lo:k_hi]
     for block in range(0, n, _ROW_BLOCK):
         rows = slice(block, min(n, block + _ROW_BLOCK))
         first = lo_list[rows.start]
@@ -98,11 +100,15 @@ def warp(rec: np.ndarray, syn: np.ndarray, boundaries: Sequence[int], band: int,
             base = _PAD + here - lo_list[i - 1]
             np.minimum(previous[base : base + width], previous[base - 1 : base - 1 + width], out=out)
             np.minimum(out, previous[base - 2 : base - 2 + width], out=out)
-            for (a, b), skip_cost in zip(pairs, skips):  # a sentence left out: boundary a of the row before → b
-                if here <= b < here + width and 0 <= base - _PAD + a - here < width:
-                    candidate = previous[base + a - here] + skip_cost
-                    if candidate < out[b - here]:
-                        out[b - here] = candidate
+            while k_hi < n_pairs and skip_from[k_hi] <= i:
+                k_hi += 1
+            while k_lo < k_hi and skip_until[k_lo] <= i:
+                k_lo += 1
+            for k in range(k_lo, k_hi):  # a sentence left out: boundary a of the row before → b
+                a, b = pairs[k]
+                candidate = previous[base + a - here] + skips[k]
+                if candidate < out[b - here]:
+                    out[b - here] = candidate
             np.add(out, cost, out=out)
             last_column = m - 1 - lo_list[i - 1]
             from_text = previous[_PAD + last_column] if last_column < width else np.inf
@@ -115,6 +121,21 @@ def warp(rec: np.ndarray, syn: np.ndarray, boundaries: Sequence[int], band: int,
                               past=end[n - 1] < at_text_end)
     costs = path_costs(rec, syn, columns, bounds, insertion, float(ins))
     return Path(columns, costs, tuple(sorted(skipped)), float(costs.sum()))
+
+
+def skip_rows(lo: np.ndarray, width: int, pairs: Sequence[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """For each skip a → b, the rows i ≥ 1 that can take it, [from, until): b in row i's band, a in row i − 1's.
+    Both ends rise with the skip (the band only moves right), so the skips open at a row are a run of them."""
+    if not pairs:
+        return [], []
+    a, b = np.array(pairs, dtype=np.int64).T
+
+    def first_row(lowest: np.ndarray) -> np.ndarray:  # the first row whose band starts above `lowest`
+        return np.searchsorted(lo, lowest, side="right")
+
+    start = np.maximum(np.maximum(first_row(b - width), first_row(a - width) + 1), 1)
+    until = np.minimum(np.minimum(first_row(b), first_row(a) + 1), len(lo))
+    return start.tolist(), until.tolist()
 
 
 def _trace(table: np.ndarray, end: np.ndarray, rec: np.ndarray, syn: np.ndarray, lo: list[int], width: int,
@@ -141,16 +162,17 @@ def _trace(table: np.ndarray, end: np.ndarray, rec: np.ndarray, syn: np.ndarray,
             break
         previous = table[i - 1]
         base = _PAD + j - lo[i - 1]
-        options = [(previous[base], 0), (previous[base - 1], 1), (previous[base - 2], 2)]
-        move = min(options)  # ties: the smallest move, as in the forward pass
+        two, one, stay = previous[base - 2 : base + 1].tolist()
+        # the cheapest move; ties: the smallest, as in the forward pass
+        step, best = (0, stay) if stay <= one and stay <= two else ((1, one) if one <= two else (2, two))
         if j in into:
             a, skip = into[j]
             offset = a - lo[i - 1]
-            if 0 <= offset < width and previous[_PAD + offset] + skip < move[0]:
+            if 0 <= offset < width and previous[_PAD + offset] + skip < best:
                 skipped.append(boundary_index[a])
                 j = a
                 continue
-        j -= move[1]
+        j -= step
     return columns, skipped
 
 

@@ -1,8 +1,9 @@
 """A recording to align, read by ffmpeg (any format it reads: WAV, MP3, M4A, the audio of MP4/MOV/MXF).
 
-For analysis it is decoded once to mono 16 kHz into a raw file beside the work (an hour is 115 MB on disk),
+It is decoded once. For analysis, to mono 16 kHz into a raw file beside the work (an hour is 115 MB on disk),
 its hop energies measured on the way; the aligner then reads it window by window, so memory does not grow
-with length. For delivery it is decoded again at its own rate (`decode_pcm`).
+with length. For delivery, by the same ffmpeg, to mono at its own rate (at most 48 kHz) into a second raw file,
+through ffmpeg's ebur128 meter: the loudness mastering starts from, read on the very samples delivered.
 """
 
 from __future__ import annotations
@@ -10,16 +11,20 @@ from __future__ import annotations
 import math
 import re
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from broadcast.align import features
-from broadcast.audio import sound
+from broadcast.audio import loudness, sound
 from broadcast.errors import BroadcastError
 
 _BLOCK_SAMPLES = features.HOP * 6000  # one minute of 16 kHz samples per read
+# bytes per packet ffmpeg's WAV reader hands on (its default, 4096, is 1024 stereo samples: for an hour at 48 kHz,
+# 600 000 hand-overs between ffmpeg's threads and twice the CPU of the decoding itself); the same samples
+WAV_PACKET_BYTES = 1 << 16
 MAX_DELIVERY_RATE = 48000
 
 
@@ -31,6 +36,7 @@ class RecordingError(BroadcastError):
 class Info:
     sample_rate: int  # of the first audio stream
     duration: float | None  # s, as the container states it (None when it does not)
+    container: str = ""  # ffmpeg's name for the format ("wav", "mp3", "mov" …)
 
 
 def probe(path: Path) -> Info:
@@ -49,48 +55,71 @@ def probe(path: Path) -> Info:
         raise RecordingError(f"{path}: has no audio stream")
     duration = re.search(r"Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)", text)
     seconds = None if duration is None else int(duration[1]) * 3600 + int(duration[2]) * 60 + float(duration[3])
-    return Info(int(stream[1]), seconds)
+    container = re.search(r"Input #0, ([^,\s]+)", text)
+    return Info(int(stream[1]), seconds, container[1] if container else "")
 
 
-def _decoder(path: Path, rate: int) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sound.ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-i", str(path), "-vn", "-map", "0:a:0",
-         "-f", "s16le", "-ac", "1", "-ar", str(rate), "pipe:1"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )
+@dataclass(frozen=True)
+class Delivery:
+    """The recording as delivered: 16-bit mono PCM at `sample_rate` in a raw file, and its (integrated LUFS,
+    sample peak dBFS) as ffmpeg's ebur128 meter read those samples while writing them."""
+
+    path: Path
+    sample_rate: int
+    level: tuple[float, float]
 
 
-def _finish(proc: subprocess.Popen, path: Path) -> None:
-    err = proc.stderr.read() if proc.stderr else b""
-    if proc.wait() != 0:
-        raise RecordingError(f"{path}: ffmpeg could not decode it ({sound._last_line(err)})")
+def decoder_args(path: Path, rate: int, delivery: tuple[Path, int] | None = None, container: str = "") -> list[str]:
+    """ffmpeg's arguments: the first audio stream, all its channels mixed, as 16-bit mono at `rate` on stdout;
+    with `delivery` (a file and a rate) also written there, through the meter (which prints at info level).
+    `container` is the format `probe` found (a WAV is read in larger packets)."""
+    packets = ["-max_size", str(WAV_PACKET_BYTES)] if container == "wav" else []
+    args = ["-hide_banner", "-nostdin", "-nostats", "-loglevel", "info" if delivery else "error", "-y", *packets,
+            "-i", str(path), "-vn", "-map", "0:a:0", "-f", "s16le", "-ac", "1", "-ar", str(rate), "pipe:1"]
+    if delivery is not None:
+        target, out_rate = delivery
+        # the same samples `-ac 1 -ar` gives, converted before the meter so it reads exactly what is delivered
+        chain = f"aresample={out_rate},aformat=sample_fmts=s16:channel_layouts=mono,ebur128=peak=sample:framelog=quiet"
+        args += ["-map", "0:a:0", "-af", chain, "-f", "s16le", "-ac", "1", "-ar", str(out_rate), f"file:{target}"]
+    return args
 
 
 class Analysis:
-    """The recording at ANALYSIS_RATE in a raw file, with every hop's energy (dB) in memory (1.4 MB an hour)."""
+    """The recording at ANALYSIS_RATE in a raw file, with every hop's energy (dB) in memory (1.4 MB an hour);
+    with `delivery` (a file and a rate) the same decoding also writes the recording for delivery there
+    (`self.delivery`). `info` is the recording's `probe`, when taken."""
 
-    def __init__(self, path: Path, raw: Path) -> None:
+    def __init__(self, path: Path, raw: Path, delivery: tuple[Path, int] | None = None,
+                 info: Info | None = None) -> None:
         self.raw = raw
         energies = []
         n = 0
         carry = np.zeros(0, dtype=np.float32)
-        proc = _decoder(path, features.ANALYSIS_RATE)
-        assert proc.stdout is not None
-        with raw.open("wb") as out:
-            while block := proc.stdout.read(2 * _BLOCK_SAMPLES):
-                out.write(block)
-                samples = np.concatenate([carry, np.frombuffer(block[: len(block) // 2 * 2], "<i2") / 32768.0])
-                whole = len(samples) // features.HOP * features.HOP
-                energies.append(features.energy_db(samples[:whole].astype(np.float32)))
-                carry = samples[whole:].astype(np.float32)
-                n += len(block) // 2
-        _finish(proc, path)
+        with tempfile.TemporaryFile() as log:  # a file, not a pipe: however much ffmpeg says, it never waits
+            args = decoder_args(path, features.ANALYSIS_RATE, delivery, info.container if info else "")
+            proc = subprocess.Popen([sound.ffmpeg_exe(), *args], stdout=subprocess.PIPE, stderr=log)
+            assert proc.stdout is not None
+            with raw.open("wb") as out:
+                while block := proc.stdout.read(2 * _BLOCK_SAMPLES):
+                    out.write(block)
+                    samples = np.concatenate([carry, np.frombuffer(block[: len(block) // 2 * 2], "<i2") / 32768.0])
+                    whole = len(samples) // features.HOP * features.HOP
+                    energies.append(features.energy_db(samples[:whole].astype(np.float32)))
+                    carry = samples[whole:].astype(np.float32)
+                    n += len(block) // 2
+            returncode = proc.wait()
+            log.seek(0)
+            err = log.read()
+        if returncode != 0:
+            raise RecordingError(f"{path}: ffmpeg could not decode it ({sound._last_line(err)})")
         if len(carry):
             energies.append(features.energy_db(carry))
         self.n_samples = n
         self.energy = np.concatenate(energies) if energies else np.zeros(0, np.float32)
         if n == 0:
             raise RecordingError(f"{path}: the audio stream is empty")
+        self.delivery = None if delivery is None else Delivery(
+            delivery[0], delivery[1], loudness.parse_level(err.decode("utf-8", "replace")))
 
     @property
     def duration(self) -> float:
@@ -120,16 +149,6 @@ class InMemory:
 
     def read(self, first: int, last: int) -> np.ndarray:
         return self.samples[max(0, first) : max(0, last)]
-
-
-def decode_pcm(path: Path, info: Info) -> tuple[bytes, int]:
-    """The recording as 16-bit mono PCM at its own rate (at most 48 kHz), for delivery."""
-    rate = min(info.sample_rate, MAX_DELIVERY_RATE)
-    proc = _decoder(path, rate)
-    assert proc.stdout is not None
-    pcm = proc.stdout.read()
-    _finish(proc, path)
-    return pcm, rate
 
 
 def to_analysis(pcm: bytes, sample_rate: int) -> np.ndarray:

@@ -25,7 +25,7 @@ from typing import Any
 
 from broadcast.audio import loudness, sound
 from broadcast.audio.loudness import Target
-from broadcast.audio.timeline import Programme
+from broadcast.audio.timeline import Programme, RawFile
 
 SAMPLE_RATES = (22050, 24000, 44100, 48000)
 BIT_DEPTHS = (16, 24)
@@ -69,11 +69,12 @@ def _render(programme: Programme, sample_rate: int, sample_width: int, gain_db: 
         filters.append(f"alimiter=limit={10 ** (ceiling_db / 20):.6f}:level=0:latency=1:attack=5:release=80")
     if sample_width == 2:
         filters.append("aresample=osf=s16:dither_method=triangular")
+    in_file = isinstance(programme.pcm, RawFile)
     proc = subprocess.run(
         [sound.ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "s16le",
-         "-ar", str(programme.sample_rate), "-ac", "1", "-i", "pipe:0", "-af", ",".join(filters),
-         "-f", f"s{8 * sample_width}le", "-ac", "1", str(path)],
-        input=programme.pcm, capture_output=True, check=False,
+         "-ar", str(programme.sample_rate), "-ac", "1", "-i", f"file:{programme.pcm.path}" if in_file else "pipe:0",
+         "-af", ",".join(filters), "-f", f"s{8 * sample_width}le", "-ac", "1", str(path)],
+        input=b"" if in_file else programme.pcm, capture_output=True, check=False,
     )
     if proc.returncode != 0:
         raise sound.AudioError(f"ffmpeg could not master the bulletin: {sound._last_line(proc.stderr)}")

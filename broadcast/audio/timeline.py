@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from broadcast import defaults
@@ -37,8 +38,26 @@ class TimedSegment:
 
 
 @dataclass(frozen=True)
+class RawFile:
+    """PCM left in a raw file (an hour's recording at 48 kHz is 345 MB): its length, and bytes read only where
+    sliced. Mastering has ffmpeg read the file itself."""
+
+    path: Path
+    size: int  # bytes
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __getitem__(self, span: slice) -> bytes:
+        start, stop, _ = span.indices(self.size)
+        with self.path.open("rb") as src:
+            src.seek(start)
+            return src.read(max(0, stop - start))
+
+
+@dataclass(frozen=True)
 class Programme:
-    pcm: bytes | bytearray  # 16-bit mono at sample_rate
+    pcm: bytes | bytearray | RawFile  # 16-bit mono at sample_rate
     sample_rate: int
     segments: tuple[TimedSegment, ...]
 
