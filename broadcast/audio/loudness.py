@@ -93,9 +93,7 @@ def _meter_args(args: Sequence[str], peak: str, filters: Sequence[str] = ()) -> 
 
 
 def _run_meter(args: list[str], data: bytes | bytearray | memoryview | None, peak: str) -> str:
-    proc = subprocess.run([sound.ffmpeg_exe(), "-hide_banner", *_meter_args(args, peak)], input=data,
-                          capture_output=True, check=False)
-    return _meter_output(proc.returncode, proc.stderr)
+    return _meter_output(*sound.run_ffmpeg(_meter_args(args, peak), data))
 
 
 def _meter_output(returncode: int, stderr: bytes) -> str:

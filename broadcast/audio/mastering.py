@@ -16,7 +16,6 @@ otherwise does a render-measure loop with a limiter run.
 
 from __future__ import annotations
 
-import subprocess
 import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -69,14 +68,13 @@ def _render(programme: Programme, sample_rate: int, sample_width: int, gain_db: 
         filters.append(f"alimiter=limit={10 ** (ceiling_db / 20):.6f}:level=0:latency=1:attack=5:release=80")
     if sample_width == 2:
         filters.append("aresample=osf=s16:dither_method=triangular")
-    proc = subprocess.run(
-        [sound.ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "s16le",
-         "-ar", str(programme.sample_rate), "-ac", "1", "-i", "pipe:0", "-af", ",".join(filters),
-         "-f", f"s{8 * sample_width}le", "-ac", "1", str(path)],
-        input=programme.pcm, capture_output=True, check=False,
+    status, err = sound.run_ffmpeg(
+        ["-loglevel", "error", "-y", "-f", "s16le", "-ar", str(programme.sample_rate), "-ac", "1", "-i", "pipe:0",
+         "-af", ",".join(filters), "-f", f"s{8 * sample_width}le", "-ac", "1", str(path)],
+        programme.pcm,
     )
-    if proc.returncode != 0:
-        raise sound.AudioError(f"ffmpeg could not master the bulletin: {sound._last_line(proc.stderr)}")
+    if status != 0:
+        raise sound.AudioError(f"ffmpeg could not master the bulletin: {sound._last_line(err)}")
 
 
 def _spans(programme: Programme, sample_rate: int, n_samples: int) -> tuple[tuple[int, int], ...]:
@@ -98,15 +96,15 @@ def encoder_offset(excerpt: bytes | bytearray | memoryview, sample_rate: int, ou
         return 0.0
     with tempfile.TemporaryDirectory(prefix="broadcast-probe-") as folder:
         probe = Path(folder) / f"probe.{fmt}"
-        proc = subprocess.run(
-            [sound.ffmpeg_exe(), "-hide_banner", "-nostats", "-y", *loudness.raw_input(sample_rate, 2),
+        status, err = sound.run_ffmpeg(
+            ["-nostats", "-y", *loudness.raw_input(sample_rate, 2),
              "-filter_complex", "[0:a]asplit[level][encode];[level]ebur128=peak=sample:framelog=quiet,anullsink",
              "-map", "[encode]", "-ar", str(out_rate), "-c:a", "libmp3lame", "-b:a", bitrate, "-f", fmt, str(probe)],
-            input=excerpt, capture_output=True, check=False,
+            excerpt,
         )
-        if proc.returncode != 0:
-            raise sound.AudioError(f"ffmpeg could not encode a probe: {sound._last_line(proc.stderr)}")
-        before, _ = loudness.parse_level(proc.stderr.decode("utf-8", "replace"))
+        if status != 0:
+            raise sound.AudioError(f"ffmpeg could not encode a probe: {sound._last_line(err)}")
+        before, _ = loudness.parse_level(err.decode("utf-8", "replace"))
         if before <= SILENT_LUFS:
             return 0.0
         after, _ = loudness.level(None, path=probe)
