@@ -16,6 +16,10 @@ otherwise does a render-measure loop with a limiter run.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import math
+import os
 import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -37,6 +41,7 @@ LOSSY_MARGIN_DB = 0.5  # MP3 encoding adds overshoot of its own
 SILENT_LUFS = -70.0  # BS.1770's absolute gate: below this there is nothing to normalize
 PROBE_SECONDS = 30.0  # how much of the programme is test-encoded to learn what the encoder does to loudness
 MAX_ENCODER_OFFSET_LU = 1.5
+PROBE_KEY_VERSION = 1  # bump when what a cached encoder offset means changes
 
 
 @dataclass(frozen=True)
@@ -111,15 +116,72 @@ def encoder_offset(excerpt: bytes | bytearray | memoryview, sample_rate: int, ou
     return max(-MAX_ENCODER_OFFSET_LU, min(MAX_ENCODER_OFFSET_LU, before - after))
 
 
+@dataclass(frozen=True)
+class ProbeCache:
+    """Encoder offsets already learnt, one small file each in `folder` (the segment cache's `probes/`), so a
+    rerun whose first PROBE_SECONDS did not change encodes no probe. An offset follows from the excerpt's samples,
+    the rates, format and bitrate, and the encoder: the key holds all of them, the ffmpeg binary by its path,
+    size and modification time (another ffmpeg may encode otherwise). Like the segment cache, one that cannot
+    be written only costs time."""
+
+    folder: Path
+
+    @staticmethod
+    def key(excerpt: bytes | bytearray | memoryview, sample_rate: int, out_rate: int, fmt: str, bitrate: str) -> str:
+        exe = Path(sound.ffmpeg_exe()).resolve()
+        info = exe.stat()
+        identity = [PROBE_KEY_VERSION, PROBE_SECONDS, sample_rate, out_rate, fmt, bitrate, str(exe), info.st_size,
+                    info.st_mtime_ns]
+        digest = hashlib.sha256(json.dumps(identity).encode())
+        digest.update(excerpt)
+        return digest.hexdigest()
+
+    def get(self, key: str) -> float | None:
+        try:
+            offset = float((self.folder / key).read_text(encoding="ascii"))
+        except (OSError, ValueError, UnicodeDecodeError):
+            return None
+        return offset if math.isfinite(offset) and abs(offset) <= MAX_ENCODER_OFFSET_LU else None
+
+    def put(self, key: str, offset: float) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{key[:16]}.", suffix=".partial", dir=self.folder)
+        except OSError:
+            return
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as out:
+                out.write(repr(offset))
+            os.replace(tmp, self.folder / key)
+        except OSError:
+            Path(tmp).unlink(missing_ok=True)
+
+
+def probed_offset(cache: ProbeCache | None, excerpt: bytes, sample_rate: int, out_rate: int, fmt: str,
+                  bitrate: str) -> float:
+    """`encoder_offset`, from the cache when it holds this excerpt's."""
+    if cache is None:
+        return encoder_offset(excerpt, sample_rate, out_rate, fmt, bitrate)
+    key = cache.key(excerpt, sample_rate, out_rate, fmt, bitrate)
+    offset = cache.get(key)
+    if offset is None:
+        offset = encoder_offset(excerpt, sample_rate, out_rate, fmt, bitrate)
+        cache.put(key, offset)
+    return offset
+
+
 class Readings:
     """What mastering starts from, read while the programme is assembled, on the core synthesis leaves free:
     the programme's loudness and sample peak (one meter, fed each sentence as it arrives) and, for a lossy
-    format, `encoder_offset` (probed as soon as the first PROBE_SECONDS exist). The values are exactly those
-    the same readings of the finished programme give. A context manager: leaving it stops the meter."""
+    format, `encoder_offset` (probed as soon as the first PROBE_SECONDS exist, or found in `cache`). The values
+    are exactly those the same readings of the finished programme give. A context manager: leaving it stops the
+    meter."""
 
-    def __init__(self, fmt: str, bitrate: str, sample_rate: int | None, probe: bool) -> None:
+    def __init__(self, fmt: str, bitrate: str, sample_rate: int | None, probe: bool,
+                 cache: ProbeCache | None = None) -> None:
         self.fmt, self.bitrate, self.sample_rate = fmt, bitrate, sample_rate
         self.probe = probe and fmt != "wav"
+        self.cache = cache
         self._meter: loudness.Meter | None = None
         self._rate = 0
         self._excerpt = bytearray()
@@ -147,7 +209,7 @@ class Readings:
                 self._start_probe()
 
     def _start_probe(self) -> None:
-        self._offset = self._pool.submit(encoder_offset, bytes(self._excerpt), self._rate,
+        self._offset = self._pool.submit(probed_offset, self.cache, bytes(self._excerpt), self._rate,
                                          self.sample_rate or self._rate, self.fmt, self.bitrate)
         self._excerpt = bytearray()
 
