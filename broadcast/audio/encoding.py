@@ -66,7 +66,7 @@ def mp3_encoder_args(master: str, sample_rate: int, sample_width: int, n_samples
     working directory) into _ENCODING_NAME there and meter what the file decodes to: the loopback decoder gives
     the encoder's input length back (ffmpeg trims the priming and padding it added), and `atrim` holds the meter
     to the master's `n_samples` where ffmpeg's own count runs over (see mp3.set_length)."""
-    meter = f"[dec:0]atrim=end_sample={n_samples},ebur128=peak=true:framelog=quiet[meter]"
+    meter = f"[dec:0]{loudness.meter_chain('true', [f'atrim=end_sample={n_samples}'])}[meter]"
     return ["-nostats", "-nostdin", "-y", *loudness.raw_input(sample_rate, sample_width, f"file:{master}"),
             "-map", "0:a", "-c:a", "libmp3lame", "-b:a", bitrate, "-f", "mp3", f"file:{_ENCODING_NAME}",
             "-dec", "0:0", "-filter_complex", meter, "-map", "[meter]", "-f", "null", "-"]
