@@ -88,3 +88,13 @@ def test_a_cache_that_cannot_be_written_costs_only_time(tmp_path):
     cache = mastering.ProbeCache(blocked / "probes")  # a folder that cannot be made
     cache.put("k", 0.3)
     assert cache.get("k") is None
+
+
+def test_a_run_stopped_before_the_excerpt_is_complete_leaves_no_probe_behind(programme):
+    """Without a cache the probe is fed as the programme grows; a run that fails part-way stops it."""
+    with pytest.raises(RuntimeError):
+        with mastering.Readings("mp3", "128k", None, probe=True) as reader:
+            reader.feed(programme.pcm[: 2 * 10 * RATE], RATE)
+            streamed = reader._streamed
+            raise RuntimeError("synthesis failed")
+    assert streamed is not None and streamed.meter.proc.poll() is not None and not streamed.folder.exists()

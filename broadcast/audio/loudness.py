@@ -124,9 +124,10 @@ class Meter:
     QUEUED = 16
 
     def __init__(self, input_args: Sequence[str], peak: str = "true", filters: Sequence[str] = (),
-                 stdin: Any = subprocess.PIPE) -> None:
-        self._context = sound.ffmpeg(_meter_args(input_args, peak, filters), stdin=stdin,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                 stdin: Any = subprocess.PIPE, command: Sequence[str] | None = None) -> None:
+        """`command`: ffmpeg's whole argument list instead of a meter's (a probe that encodes as it meters)."""
+        args = _meter_args(input_args, peak, filters) if command is None else command
+        self._context = sound.ffmpeg(args, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         self._stderr = b""
         self._threads: list[threading.Thread] = []
         self._queue: queue.Queue[bytes | memoryview | None] = queue.Queue(self.QUEUED)

@@ -20,6 +20,7 @@ import hashlib
 import json
 import math
 import os
+import shutil
 import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -101,19 +102,57 @@ def encoder_offset(excerpt: bytes | bytearray | memoryview, sample_rate: int, ou
         return 0.0
     with tempfile.TemporaryDirectory(prefix="broadcast-probe-") as folder:
         probe = Path(folder) / f"probe.{fmt}"
-        status, err = sound.run_ffmpeg(
-            ["-nostats", "-y", *loudness.raw_input(sample_rate, 2),
-             "-filter_complex", "[0:a]asplit[level][encode];[level]ebur128=peak=sample:framelog=quiet,anullsink",
-             "-map", "[encode]", "-ar", str(out_rate), "-c:a", "libmp3lame", "-b:a", bitrate, "-f", fmt, str(probe)],
-            excerpt,
-        )
+        status, err = sound.run_ffmpeg(probe_args(sample_rate, out_rate, fmt, bitrate, probe), excerpt)
         if status != 0:
             raise sound.AudioError(f"ffmpeg could not encode a probe: {sound._last_line(err)}")
-        before, _ = loudness.parse_level(err.decode("utf-8", "replace"))
-        if before <= SILENT_LUFS:
-            return 0.0
-        after, _ = loudness.level(None, path=probe)
+        return offset_of(err.decode("utf-8", "replace"), probe)
+
+
+def probe_args(sample_rate: int, out_rate: int, fmt: str, bitrate: str, probe: Path) -> list[str]:
+    """ffmpeg's arguments to encode 16-bit PCM on its stdin into `probe`, printing the input's level."""
+    return ["-nostats", "-y", *loudness.raw_input(sample_rate, 2),
+            "-filter_complex", "[0:a]asplit[level][encode];[level]ebur128=peak=sample:framelog=quiet,anullsink",
+            "-map", "[encode]", "-ar", str(out_rate), "-c:a", "libmp3lame", "-b:a", bitrate, "-f", fmt, str(probe)]
+
+
+def offset_of(probe_output: str, probe: Path) -> float:
+    """The encoder offset from what the probe printed (the excerpt's level) and the encoded `probe` file."""
+    before, _ = loudness.parse_level(probe_output)
+    if before <= SILENT_LUFS:
+        return 0.0
+    after, _ = loudness.level(None, path=probe)
     return max(-MAX_ENCODER_OFFSET_LU, min(MAX_ENCODER_OFFSET_LU, before - after))
+
+
+class StreamedProbe:
+    """`encoder_offset` fed the excerpt piece by piece as the programme is made, so the probe encodes while
+    eSpeak speaks and its answer is there soon after the excerpt's last piece, not an encode later."""
+
+    def __init__(self, sample_rate: int, out_rate: int, fmt: str, bitrate: str) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="broadcast-probe-"))
+        self.path = self.folder / f"probe.{fmt}"
+        self.meter = loudness.Meter((), command=probe_args(sample_rate, out_rate, fmt, bitrate, self.path)).__enter__()
+
+    def feed(self, pcm: bytes | bytearray | memoryview) -> None:
+        self.meter.feed(pcm)
+
+    def offset(self) -> float:
+        """Every piece fed: wait for the encoder and measure its file."""
+        try:
+            return offset_of(self.meter.summary(), self.path)
+        finally:
+            self.meter.__exit__(None, None, None)
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def abort(self) -> None:
+        """Stop the probe unfinished (the run failed or was interrupted)."""
+        stop = ProbeStopped()
+        self.meter.__exit__(ProbeStopped, stop, None)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class ProbeStopped(Exception):
+    pass
 
 
 @dataclass(frozen=True)
@@ -184,7 +223,9 @@ class Readings:
         self.cache = cache
         self._meter: loudness.Meter | None = None
         self._rate = 0
-        self._excerpt = bytearray()
+        self._excerpt = bytearray()  # with a cache: the excerpt is its key, so it is probed only once complete
+        self._streamed: StreamedProbe | None = None  # without one: the probe is fed as the excerpt grows
+        self._taken = 0  # bytes of the excerpt taken so far
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="probe")
         self._offset: Future[float] | None = None
 
@@ -195,6 +236,8 @@ class Readings:
         if self._meter is not None:
             self._meter.__exit__(*exc)
         self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._streamed is not None and (self._offset is None or self._offset.cancelled()):  # never finished
+            self._streamed.abort()
 
     def feed(self, pcm: bytes | bytearray | memoryview, sample_rate: int) -> None:
         """The next piece of the programme (16-bit mono at `sample_rate`)."""
@@ -203,14 +246,28 @@ class Readings:
             self._meter = loudness.Meter(loudness.raw_input(sample_rate, 2), peak="sample").__enter__()
         self._meter.feed(pcm)
         if self.probe and self._offset is None:
-            need = 2 * int(PROBE_SECONDS * sample_rate) - len(self._excerpt)
-            self._excerpt += memoryview(pcm)[:need]
-            if len(self._excerpt) == 2 * int(PROBE_SECONDS * sample_rate):
+            full = 2 * int(PROBE_SECONDS * sample_rate)
+            piece = memoryview(pcm)[: full - self._taken]
+            self._taken += len(piece)
+            if self.cache is not None:
+                self._excerpt += piece
+            else:
+                if self._streamed is None:
+                    self._streamed = StreamedProbe(sample_rate, self._out_rate, self.fmt, self.bitrate)
+                self._streamed.feed(piece)
+            if self._taken == full:
                 self._start_probe()
 
+    @property
+    def _out_rate(self) -> int:
+        return self.sample_rate or self._rate
+
     def _start_probe(self) -> None:
+        if self._streamed is not None:
+            self._offset = self._pool.submit(self._streamed.offset)
+            return
         self._offset = self._pool.submit(probed_offset, self.cache, bytes(self._excerpt), self._rate,
-                                         self.sample_rate or self._rate, self.fmt, self.bitrate)
+                                         self._out_rate, self.fmt, self.bitrate)
         self._excerpt = bytearray()
 
     def finish(self, programme: Programme) -> tuple[tuple[float, float], float]:
