@@ -21,8 +21,8 @@ def programme() -> Programme:
     return Programme(pcm, RATE, ())
 
 
-def read(programme: Programme, cache: mastering.ProbeCache | None) -> tuple[float, int]:
-    """The encoder offset Readings finds for `programme`, and how many ffmpeg processes it started."""
+def read(programme: Programme, cache: mastering.ProbeCache | None) -> tuple[float, list[list[str]]]:
+    """The encoder offset Readings finds for `programme`, and the ffmpeg processes it started."""
     started = []
     popen = subprocess.Popen
 
@@ -37,7 +37,7 @@ def read(programme: Programme, cache: mastering.ProbeCache | None) -> tuple[floa
             _, offset = reader.finish(programme)
     finally:
         subprocess.Popen = popen
-    return offset, len(started)
+    return offset, started
 
 
 def test_a_rerun_reuses_the_offset_without_a_probe(tmp_path, programme):
@@ -45,9 +45,14 @@ def test_a_rerun_reuses_the_offset_without_a_probe(tmp_path, programme):
     uncached, processes = read(programme, None)
     cache = mastering.ProbeCache(tmp_path / "probes")
     first, _ = read(programme, cache)
-    again, warm_processes = read(programme, cache)
+    again, warm = read(programme, cache)
     assert uncached == first == again and abs(first) > 0  # the tone loses loudness in MP3, so the offset says so
-    assert processes == 3 and warm_processes == 1  # level, probe encode, probe measure; warm: the level only
+
+    def measures_a_probe(args):
+        return any(a.endswith("probe.mp3") for a in args[args.index("-i"):][1:2])
+
+    assert len(processes) == 3 and sum(map(measures_a_probe, processes)) == 1  # level, probe encode, its measure
+    assert len(warm) == 2 and not any(map(measures_a_probe, warm))  # the probe, started as audio came, stopped
 
 
 def test_the_key_changes_with_the_ffmpeg_binary_the_settings_and_the_audio(tmp_path, monkeypatch, programme):
@@ -95,6 +100,6 @@ def test_a_run_stopped_before_the_excerpt_is_complete_leaves_no_probe_behind(pro
     with pytest.raises(RuntimeError):
         with mastering.Readings("mp3", "128k", None, probe=True) as reader:
             reader.feed(programme.pcm[: 2 * 10 * RATE], RATE)
-            streamed = reader._streamed
+            streamed = reader._probe
             raise RuntimeError("synthesis failed")
     assert streamed is not None and streamed.meter.proc.poll() is not None and not streamed.folder.exists()

@@ -92,22 +92,6 @@ def _spans(programme: Programme, sample_rate: int, n_samples: int) -> tuple[tupl
     return tuple((at(s.first_sample), at(s.last_sample)) for s in programme.segments)
 
 
-def encoder_offset(excerpt: bytes | bytearray | memoryview, sample_rate: int, out_rate: int, fmt: str,
-                   bitrate: str) -> float:
-    """LU an encoder takes away from this programme's loudness (MP3's low-pass lowers the K-weighted loudness
-    of eSpeak's bright voice by a few tenths), learnt by encoding `excerpt` (the first PROBE_SECONDS of the
-    programme, at `sample_rate`) and measuring: one ffmpeg reads the excerpt's level while it encodes it, a
-    second reads the encoded file's."""
-    if fmt == "wav":
-        return 0.0
-    with tempfile.TemporaryDirectory(prefix="broadcast-probe-") as folder:
-        probe = Path(folder) / f"probe.{fmt}"
-        status, err = sound.run_ffmpeg(probe_args(sample_rate, out_rate, fmt, bitrate, probe), excerpt)
-        if status != 0:
-            raise sound.AudioError(f"ffmpeg could not encode a probe: {sound._last_line(err)}")
-        return offset_of(err.decode("utf-8", "replace"), probe)
-
-
 def probe_args(sample_rate: int, out_rate: int, fmt: str, bitrate: str, probe: Path) -> list[str]:
     """ffmpeg's arguments to encode 16-bit PCM on its stdin into `probe`, printing the input's level."""
     return ["-nostats", "-y", *loudness.raw_input(sample_rate, 2),
@@ -125,7 +109,10 @@ def offset_of(probe_output: str, probe: Path) -> float:
 
 
 class StreamedProbe:
-    """`encoder_offset` fed the excerpt piece by piece as the programme is made, so the probe encodes while
+    """The LU an encoder takes away from this programme's loudness (MP3's low-pass lowers the K-weighted
+    loudness of eSpeak's bright voice by a few tenths), learnt by encoding the first PROBE_SECONDS of the
+    programme and measuring: one ffmpeg reads the excerpt's level while it encodes it, a second reads the
+    encoded file's. The excerpt is fed piece by piece as the programme is made, so the probe encodes while
     eSpeak speaks and its answer is there soon after the excerpt's last piece, not an encode later."""
 
     def __init__(self, sample_rate: int, out_rate: int, fmt: str, bitrate: str) -> None:
@@ -196,23 +183,10 @@ class ProbeCache:
             Path(tmp).unlink(missing_ok=True)
 
 
-def probed_offset(cache: ProbeCache | None, excerpt: bytes, sample_rate: int, out_rate: int, fmt: str,
-                  bitrate: str) -> float:
-    """`encoder_offset`, from the cache when it holds this excerpt's."""
-    if cache is None:
-        return encoder_offset(excerpt, sample_rate, out_rate, fmt, bitrate)
-    key = cache.key(excerpt, sample_rate, out_rate, fmt, bitrate)
-    offset = cache.get(key)
-    if offset is None:
-        offset = encoder_offset(excerpt, sample_rate, out_rate, fmt, bitrate)
-        cache.put(key, offset)
-    return offset
-
-
 class Readings:
     """What mastering starts from, read while the programme is assembled, on the core synthesis leaves free:
     the programme's loudness and sample peak (one meter, fed each sentence as it arrives) and, for a lossy
-    format, `encoder_offset` (probed as soon as the first PROBE_SECONDS exist, or found in `cache`). The values
+    format, the encoder offset (`StreamedProbe`, fed the first PROBE_SECONDS, or found in `cache`). The values
     are exactly those the same readings of the finished programme give. A context manager: leaving it stops the
     meter."""
 
@@ -223,9 +197,9 @@ class Readings:
         self.cache = cache
         self._meter: loudness.Meter | None = None
         self._rate = 0
-        self._excerpt = bytearray()  # with a cache: the excerpt is its key, so it is probed only once complete
-        self._streamed: StreamedProbe | None = None  # without one: the probe is fed as the excerpt grows
-        self._taken = 0  # bytes of the excerpt taken so far
+        self._probe: StreamedProbe | None = None
+        self._excerpt = bytearray()  # kept only with a cache: the excerpt is its key
+        self._taken = 0  # bytes of the excerpt fed to the probe so far
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="probe")
         self._offset: Future[float] | None = None
 
@@ -236,8 +210,8 @@ class Readings:
         if self._meter is not None:
             self._meter.__exit__(*exc)
         self._pool.shutdown(wait=True, cancel_futures=True)
-        if self._streamed is not None and (self._offset is None or self._offset.cancelled()):  # never finished
-            self._streamed.abort()
+        if self._probe is not None and (self._offset is None or self._offset.cancelled()):  # never finished
+            self._probe.abort()
 
     def feed(self, pcm: bytes | bytearray | memoryview, sample_rate: int) -> None:
         """The next piece of the programme (16-bit mono at `sample_rate`)."""
@@ -248,27 +222,29 @@ class Readings:
         if self.probe and self._offset is None:
             full = 2 * int(PROBE_SECONDS * sample_rate)
             piece = memoryview(pcm)[: full - self._taken]
-            self._taken += len(piece)
+            if self._probe is None:
+                self._probe = StreamedProbe(sample_rate, self.sample_rate or sample_rate, self.fmt, self.bitrate)
+            self._probe.feed(piece)
             if self.cache is not None:
                 self._excerpt += piece
-            else:
-                if self._streamed is None:
-                    self._streamed = StreamedProbe(sample_rate, self._out_rate, self.fmt, self.bitrate)
-                self._streamed.feed(piece)
+            self._taken += len(piece)
             if self._taken == full:
-                self._start_probe()
+                self._offset = self._pool.submit(self._probed)
 
-    @property
-    def _out_rate(self) -> int:
-        return self.sample_rate or self._rate
-
-    def _start_probe(self) -> None:
-        if self._streamed is not None:
-            self._offset = self._pool.submit(self._streamed.offset)
-            return
-        self._offset = self._pool.submit(probed_offset, self.cache, bytes(self._excerpt), self._rate,
-                                         self._out_rate, self.fmt, self.bitrate)
-        self._excerpt = bytearray()
+    def _probed(self) -> float:
+        """The probe's offset; with a cache, the one it holds for this excerpt, the probe then stopped unused
+        (on a rerun the excerpt comes from the segment cache at once, so the probe has barely started)."""
+        assert self._probe is not None
+        if self.cache is None:
+            return self._probe.offset()
+        key = self.cache.key(self._excerpt, self._rate, self.sample_rate or self._rate, self.fmt, self.bitrate)
+        offset = self.cache.get(key)
+        if offset is not None:
+            self._probe.abort()
+            return offset
+        offset = self._probe.offset()
+        self.cache.put(key, offset)
+        return offset
 
     def finish(self, programme: Programme) -> tuple[tuple[float, float], float]:
         """((integrated LUFS, sample peak dBFS), encoder offset LU) of the programme fed so far."""
@@ -277,7 +253,7 @@ class Readings:
         assert self._meter is not None
         level = self._meter.level()
         if self.probe and self._offset is None:  # a programme shorter than the probe
-            self._start_probe()
+            self._offset = self._pool.submit(self._probed)
         return level, (self._offset.result() if self._offset is not None else 0.0)
 
 
