@@ -170,7 +170,8 @@ text_options = _apply(
 
 class EngineName(click.ParamType):
     """An engine of the registry (built in, or a plugin's from the `broadcast.engines` entry points). The
-    registry is read when a value is checked, never for --help, so start-up stays fast."""
+    registry is read when a value other than a built-in name is checked, never for --help, so start-up stays
+    fast."""
 
     name = "engine"
 
@@ -180,6 +181,8 @@ class EngineName(click.ParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         from broadcast.voice import engines
 
+        if value in engines.BUILTIN:  # no plugin can take a built-in name: the entry points need not be read
+            return value
         known = engines.names()
         if value not in known:
             self.fail(f"{value!r} is not one of: {', '.join(known)}{suggestion(str(value), known)}", param, ctx)
@@ -196,6 +199,8 @@ def _split_engines(ctx: click.Context, param: click.Parameter, value: str | tupl
     for n in names:
         from broadcast.voice import engines
 
+        if n in engines.BUILTIN:
+            continue
         known = known or engines.names()
         if n not in known:
             where = f" (in {value!r})" if len(names) > 1 else ""

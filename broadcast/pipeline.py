@@ -197,13 +197,16 @@ def output_rate(settings: Settings, programme: timeline.Programme) -> int:
     return 48000 if settings.audio_format == "wav" else programme.sample_rate
 
 
+PROBE_FOLDER = "probes"  # in the cache folder: encoder offsets (mastering.ProbeCache)
 Levels = tuple[tuple[float, float], float]  # ((integrated LUFS, sample peak dBFS), encoder offset LU)
 
 
-def readings(settings: Settings) -> mastering.Readings:
-    """The readings mastering needs, to be fed the programme as it is assembled (see mastering.Readings)."""
+def readings(settings: Settings, cache: SegmentCache | None = None) -> mastering.Readings:
+    """The readings mastering needs, to be fed the programme as it is assembled (see mastering.Readings); the
+    encoder probe's result is kept beside the segment cache's sentences."""
+    probes = mastering.ProbeCache(cache.folder / PROBE_FOLDER) if cache is not None else None
     return mastering.Readings(settings.audio_format, settings.bitrate, settings.sample_rate,
-                              probe=loudness.target(settings.loudness) is not None)
+                              probe=loudness.target(settings.loudness) is not None, cache=probes)
 
 
 def master_audio(programme: timeline.Programme, settings: Settings, folder: Path,
@@ -340,7 +343,7 @@ def produce(path: Path, out_dir: Path, settings: Settings, progress: Progress | 
     log = synthesis.SynthesisLog()
     cache = open_cache(settings)
     speeches = synthesize(path, segments, engine, progress, cache, fallbacks, log)
-    with readings(settings) as reader:  # the programme's level is read while it is synthesized
+    with readings(settings, cache) as reader:  # the programme's level is read while it is synthesized
         programme = timeline.assemble(segments, speeches, settings.sentence_pause, settings.paragraph_pause,
                                       on_audio=reader.feed)
         levels = reader.finish(programme)

@@ -184,3 +184,21 @@ def test_start_up_imports_no_engine():
     """)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def test_a_built_in_engine_is_used_without_reading_the_entry_points(tmp_path, monkeypatch):
+    """No plugin can take a built-in name, so producing with one reads no package's entry points (30 ms)."""
+    import importlib.metadata
+
+    def unread(*args, **kwargs):
+        raise AssertionError("the entry points were read")
+
+    monkeypatch.setattr(importlib.metadata, "entry_points", unread)
+    engines.forget()
+    assert engines.engine_class("espeak").name == "espeak"
+    transcript = tmp_path / "t.txt"
+    transcript.write_text("Bản tin\n\nHà Nội hôm nay trời nắng.\n", encoding="utf-8")
+    result = invoke("produce", transcript, "-o", tmp_path / "out", "--engine", "espeak", "--fallback", "gtts",
+                    "--no-cache", "--format", "wav", "-q")
+    assert result.exit_code == 0, result.stderr
+    engines.forget()

@@ -88,14 +88,23 @@ def parse_summary(stderr: str) -> Measurement:
     return Measurement(_number(match["i"]), _number(match["tp"]), _number(match["lra"]))
 
 
+# After the meter, the audio goes on to a null output that discards it; in frames of this many samples, not an
+# MP3 decoder's 576 or 1152: each frame crosses ffmpeg's threads (filter, encoder, muxer), each crossing costs
+# system calls (a tenth of the programme meter's CPU). The meter itself sees the frames as they come.
+SINK_FRAME = 1 << 16
+
+
+def meter_chain(peak: str, filters: Sequence[str] = ()) -> str:
+    """The filter chain of a meter: `filters`, then ffmpeg's ebur128, then frames batched for the null sink."""
+    return ",".join([*filters, f"ebur128=peak={peak}:framelog=quiet", f"asetnsamples=n={SINK_FRAME}:p=0"])
+
+
 def _meter_args(args: Sequence[str], peak: str, filters: Sequence[str] = ()) -> list[str]:
-    return ["-nostats", *args, "-af", ",".join([*filters, f"ebur128=peak={peak}:framelog=quiet"]), "-f", "null", "-"]
+    return ["-nostats", *args, "-af", meter_chain(peak, filters), "-f", "null", "-"]
 
 
 def _run_meter(args: list[str], data: bytes | bytearray | memoryview | None, peak: str) -> str:
-    proc = subprocess.run([sound.ffmpeg_exe(), "-hide_banner", *_meter_args(args, peak)], input=data,
-                          capture_output=True, check=False)
-    return _meter_output(proc.returncode, proc.stderr)
+    return _meter_output(*sound.run_ffmpeg(_meter_args(args, peak), data))
 
 
 def _meter_output(returncode: int, stderr: bytes) -> str:
@@ -115,9 +124,10 @@ class Meter:
     QUEUED = 16
 
     def __init__(self, input_args: Sequence[str], peak: str = "true", filters: Sequence[str] = (),
-                 stdin: Any = subprocess.PIPE) -> None:
-        self._context = sound.ffmpeg(_meter_args(input_args, peak, filters), stdin=stdin,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                 stdin: Any = subprocess.PIPE, command: Sequence[str] | None = None) -> None:
+        """`command`: ffmpeg's whole argument list instead of a meter's (a probe that encodes as it meters)."""
+        args = _meter_args(input_args, peak, filters) if command is None else command
+        self._context = sound.ffmpeg(args, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         self._stderr = b""
         self._threads: list[threading.Thread] = []
         self._queue: queue.Queue[bytes | memoryview | None] = queue.Queue(self.QUEUED)

@@ -16,7 +16,11 @@ otherwise does a render-measure loop with a limiter run.
 
 from __future__ import annotations
 
-import subprocess
+import hashlib
+import json
+import math
+import os
+import shutil
 import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -38,6 +42,7 @@ LOSSY_MARGIN_DB = 0.5  # MP3 encoding adds overshoot of its own
 SILENT_LUFS = -70.0  # BS.1770's absolute gate: below this there is nothing to normalize
 PROBE_SECONDS = 30.0  # how much of the programme is test-encoded to learn what the encoder does to loudness
 MAX_ENCODER_OFFSET_LU = 1.5
+PROBE_KEY_VERSION = 1  # bump when what a cached encoder offset means changes
 
 
 @dataclass(frozen=True)
@@ -69,15 +74,15 @@ def _render(programme: Programme, sample_rate: int, sample_width: int, gain_db: 
         filters.append(f"alimiter=limit={10 ** (ceiling_db / 20):.6f}:level=0:latency=1:attack=5:release=80")
     if sample_width == 2:
         filters.append("aresample=osf=s16:dither_method=triangular")
-    in_file = isinstance(programme.pcm, RawFile)
-    proc = subprocess.run(
-        [sound.ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "s16le",
-         "-ar", str(programme.sample_rate), "-ac", "1", "-i", f"file:{programme.pcm.path}" if in_file else "pipe:0",
+    in_file = isinstance(programme.pcm, RawFile)  # `align`: the recording stays in its file, never in memory
+    status, err = sound.run_ffmpeg(
+        ["-loglevel", "error", "-y", "-f", "s16le", "-ar", str(programme.sample_rate), "-ac", "1",
+         "-i", f"file:{programme.pcm.path}" if in_file else "pipe:0",
          "-af", ",".join(filters), "-f", f"s{8 * sample_width}le", "-ac", "1", str(path)],
-        input=b"" if in_file else programme.pcm, capture_output=True, check=False,
+        None if in_file else programme.pcm,
     )
-    if proc.returncode != 0:
-        raise sound.AudioError(f"ffmpeg could not master the bulletin: {sound._last_line(proc.stderr)}")
+    if status != 0:
+        raise sound.AudioError(f"ffmpeg could not master the bulletin: {sound._last_line(err)}")
 
 
 def _spans(programme: Programme, sample_rate: int, n_samples: int) -> tuple[tuple[int, int], ...]:
@@ -89,43 +94,114 @@ def _spans(programme: Programme, sample_rate: int, n_samples: int) -> tuple[tupl
     return tuple((at(s.first_sample), at(s.last_sample)) for s in programme.segments)
 
 
-def encoder_offset(excerpt: bytes | bytearray | memoryview, sample_rate: int, out_rate: int, fmt: str,
-                   bitrate: str) -> float:
-    """LU an encoder takes away from this programme's loudness (MP3's low-pass lowers the K-weighted loudness
-    of eSpeak's bright voice by a few tenths), learnt by encoding `excerpt` (the first PROBE_SECONDS of the
-    programme, at `sample_rate`) and measuring: one ffmpeg reads the excerpt's level while it encodes it, a
-    second reads the encoded file's."""
-    if fmt == "wav":
+def probe_args(sample_rate: int, out_rate: int, fmt: str, bitrate: str, probe: Path) -> list[str]:
+    """ffmpeg's arguments to encode 16-bit PCM on its stdin into `probe`, printing the input's level."""
+    return ["-nostats", "-y", *loudness.raw_input(sample_rate, 2),
+            "-filter_complex", "[0:a]asplit[level][encode];[level]ebur128=peak=sample:framelog=quiet,anullsink",
+            "-map", "[encode]", "-ar", str(out_rate), "-c:a", "libmp3lame", "-b:a", bitrate, "-f", fmt, str(probe)]
+
+
+def offset_of(probe_output: str, probe: Path) -> float:
+    """The encoder offset from what the probe printed (the excerpt's level) and the encoded `probe` file."""
+    before, _ = loudness.parse_level(probe_output)
+    if before <= SILENT_LUFS:
         return 0.0
-    with tempfile.TemporaryDirectory(prefix="broadcast-probe-") as folder:
-        probe = Path(folder) / f"probe.{fmt}"
-        proc = subprocess.run(
-            [sound.ffmpeg_exe(), "-hide_banner", "-nostats", "-y", *loudness.raw_input(sample_rate, 2),
-             "-filter_complex", "[0:a]asplit[level][encode];[level]ebur128=peak=sample:framelog=quiet,anullsink",
-             "-map", "[encode]", "-ar", str(out_rate), "-c:a", "libmp3lame", "-b:a", bitrate, "-f", fmt, str(probe)],
-            input=excerpt, capture_output=True, check=False,
-        )
-        if proc.returncode != 0:
-            raise sound.AudioError(f"ffmpeg could not encode a probe: {sound._last_line(proc.stderr)}")
-        before, _ = loudness.parse_level(proc.stderr.decode("utf-8", "replace"))
-        if before <= SILENT_LUFS:
-            return 0.0
-        after, _ = loudness.level(None, path=probe)
+    after, _ = loudness.level(None, path=probe)
     return max(-MAX_ENCODER_OFFSET_LU, min(MAX_ENCODER_OFFSET_LU, before - after))
+
+
+class StreamedProbe:
+    """The LU an encoder takes away from this programme's loudness (MP3's low-pass lowers the K-weighted
+    loudness of eSpeak's bright voice by a few tenths), learnt by encoding the first PROBE_SECONDS of the
+    programme and measuring: one ffmpeg reads the excerpt's level while it encodes it, a second reads the
+    encoded file's. The excerpt is fed piece by piece as the programme is made, so the probe encodes while
+    eSpeak speaks and its answer is there soon after the excerpt's last piece, not an encode later."""
+
+    def __init__(self, sample_rate: int, out_rate: int, fmt: str, bitrate: str) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="broadcast-probe-"))
+        self.path = self.folder / f"probe.{fmt}"
+        self.meter = loudness.Meter((), command=probe_args(sample_rate, out_rate, fmt, bitrate, self.path)).__enter__()
+
+    def feed(self, pcm: bytes | bytearray | memoryview) -> None:
+        self.meter.feed(pcm)
+
+    def offset(self) -> float:
+        """Every piece fed: wait for the encoder and measure its file."""
+        try:
+            return offset_of(self.meter.summary(), self.path)
+        finally:
+            self.meter.__exit__(None, None, None)
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def abort(self) -> None:
+        """Stop the probe unfinished (the run failed or was interrupted)."""
+        stop = ProbeStopped()
+        self.meter.__exit__(ProbeStopped, stop, None)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class ProbeStopped(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class ProbeCache:
+    """Encoder offsets already learnt, one small file each in `folder` (the segment cache's `probes/`), so a
+    rerun whose first PROBE_SECONDS did not change encodes no probe. An offset follows from the excerpt's samples,
+    the rates, format and bitrate, and the encoder: the key holds all of them, the ffmpeg binary by its path,
+    size and modification time (another ffmpeg may encode otherwise). Like the segment cache, one that cannot
+    be written only costs time."""
+
+    folder: Path
+
+    @staticmethod
+    def key(excerpt: bytes | bytearray | memoryview, sample_rate: int, out_rate: int, fmt: str, bitrate: str) -> str:
+        exe = Path(sound.ffmpeg_exe()).resolve()
+        info = exe.stat()
+        identity = [PROBE_KEY_VERSION, PROBE_SECONDS, sample_rate, out_rate, fmt, bitrate, str(exe), info.st_size,
+                    info.st_mtime_ns]
+        digest = hashlib.sha256(json.dumps(identity).encode())
+        digest.update(excerpt)
+        return digest.hexdigest()
+
+    def get(self, key: str) -> float | None:
+        try:
+            offset = float((self.folder / key).read_text(encoding="ascii"))
+        except (OSError, ValueError, UnicodeDecodeError):
+            return None
+        return offset if math.isfinite(offset) and abs(offset) <= MAX_ENCODER_OFFSET_LU else None
+
+    def put(self, key: str, offset: float) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{key[:16]}.", suffix=".partial", dir=self.folder)
+        except OSError:
+            return
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as out:
+                out.write(repr(offset))
+            os.replace(tmp, self.folder / key)
+        except OSError:
+            Path(tmp).unlink(missing_ok=True)
 
 
 class Readings:
     """What mastering starts from, read while the programme is assembled, on the core synthesis leaves free:
     the programme's loudness and sample peak (one meter, fed each sentence as it arrives) and, for a lossy
-    format, `encoder_offset` (probed as soon as the first PROBE_SECONDS exist). The values are exactly those
-    the same readings of the finished programme give. A context manager: leaving it stops the meter."""
+    format, the encoder offset (`StreamedProbe`, fed the first PROBE_SECONDS, or found in `cache`). The values
+    are exactly those the same readings of the finished programme give. A context manager: leaving it stops the
+    meter."""
 
-    def __init__(self, fmt: str, bitrate: str, sample_rate: int | None, probe: bool) -> None:
+    def __init__(self, fmt: str, bitrate: str, sample_rate: int | None, probe: bool,
+                 cache: ProbeCache | None = None) -> None:
         self.fmt, self.bitrate, self.sample_rate = fmt, bitrate, sample_rate
         self.probe = probe and fmt != "wav"
+        self.cache = cache
         self._meter: loudness.Meter | None = None
         self._rate = 0
-        self._excerpt = bytearray()
+        self._probe: StreamedProbe | None = None
+        self._excerpt = bytearray()  # kept only with a cache: the excerpt is its key
+        self._taken = 0  # bytes of the excerpt fed to the probe so far
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="probe")
         self._offset: Future[float] | None = None
 
@@ -136,6 +212,8 @@ class Readings:
         if self._meter is not None:
             self._meter.__exit__(*exc)
         self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._probe is not None and (self._offset is None or self._offset.cancelled()):  # never finished
+            self._probe.abort()
 
     def feed(self, pcm: bytes | bytearray | memoryview, sample_rate: int) -> None:
         """The next piece of the programme (16-bit mono at `sample_rate`)."""
@@ -144,15 +222,31 @@ class Readings:
             self._meter = loudness.Meter(loudness.raw_input(sample_rate, 2), peak="sample").__enter__()
         self._meter.feed(pcm)
         if self.probe and self._offset is None:
-            need = 2 * int(PROBE_SECONDS * sample_rate) - len(self._excerpt)
-            self._excerpt += memoryview(pcm)[:need]
-            if len(self._excerpt) == 2 * int(PROBE_SECONDS * sample_rate):
-                self._start_probe()
+            full = 2 * int(PROBE_SECONDS * sample_rate)
+            piece = memoryview(pcm)[: full - self._taken]
+            if self._probe is None:
+                self._probe = StreamedProbe(sample_rate, self.sample_rate or sample_rate, self.fmt, self.bitrate)
+            self._probe.feed(piece)
+            if self.cache is not None:
+                self._excerpt += piece
+            self._taken += len(piece)
+            if self._taken == full:
+                self._offset = self._pool.submit(self._probed)
 
-    def _start_probe(self) -> None:
-        self._offset = self._pool.submit(encoder_offset, bytes(self._excerpt), self._rate,
-                                         self.sample_rate or self._rate, self.fmt, self.bitrate)
-        self._excerpt = bytearray()
+    def _probed(self) -> float:
+        """The probe's offset; with a cache, the one it holds for this excerpt, the probe then stopped unused
+        (on a rerun the excerpt comes from the segment cache at once, so the probe has barely started)."""
+        assert self._probe is not None
+        if self.cache is None:
+            return self._probe.offset()
+        key = self.cache.key(self._excerpt, self._rate, self.sample_rate or self._rate, self.fmt, self.bitrate)
+        offset = self.cache.get(key)
+        if offset is not None:
+            self._probe.abort()
+            return offset
+        offset = self._probe.offset()
+        self.cache.put(key, offset)
+        return offset
 
     def finish(self, programme: Programme) -> tuple[tuple[float, float], float]:
         """((integrated LUFS, sample peak dBFS), encoder offset LU) of the programme fed so far."""
@@ -161,7 +255,7 @@ class Readings:
         assert self._meter is not None
         level = self._meter.level()
         if self.probe and self._offset is None:  # a programme shorter than the probe
-            self._start_probe()
+            self._offset = self._pool.submit(self._probed)
         return level, (self._offset.result() if self._offset is not None else 0.0)
 
 

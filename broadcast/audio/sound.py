@@ -94,6 +94,27 @@ def ffmpeg(args: Sequence[str], **popen: Any) -> Iterator[subprocess.Popen]:
                     pass
 
 
+def run_ffmpeg(args: Sequence[str], data: bytes | bytearray | memoryview | None = None,
+               **popen: Any) -> tuple[int, bytes]:
+    """ffmpeg (`args` after the program name) run to its end with `data` on its stdin; (exit status, stderr).
+    The data goes down the pipe in one write, not in PIPE_BUF (4 KB) pieces each after a poll as
+    subprocess.run's communicate sends it: for an hour of audio that is 40 000 rounds and seconds of CPU."""
+    stdin = subprocess.DEVNULL if data is None else subprocess.PIPE
+    with ffmpeg(args, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **popen) as proc:
+        err: list[bytes] = []
+        reader = threading.Thread(target=lambda: err.append(proc.stderr.read()), daemon=True)  # type: ignore[union-attr]
+        reader.start()
+        if data is not None:
+            assert proc.stdin is not None
+            try:
+                proc.stdin.write(data)
+                proc.stdin.close()
+            except BrokenPipeError:  # ffmpeg stopped reading; its exit status and message say why
+                pass
+        reader.join()
+        return proc.wait(), err[0] if err else b""
+
+
 def write_wav(path: Path, pcm: bytes, sample_rate: int, sample_width: int = SAMPLE_WIDTH) -> None:
     with wave.open(str(path), "wb") as out:
         out.setnchannels(1)
