@@ -451,7 +451,7 @@ def align(path: Path, recording: Path, out_dir: Path, settings: Settings, progre
             programme, out_dir / path.stem, path.stem, delivery_settings,
             speaker, path.name, progress, alignment_record(recording, info, alignment, segments),
             [{"confidence": t.confidence, **({"doubt": t.reason} if t.reason else {})} for t in kept],
-            recording_levels(programme, delivered.level, delivery_settings),
+            recording_levels(programme, delivered.level, delivery_settings, cache),
         )
     warnings = [f"sentence {i}: {why}" for i, why in doubtful] + [w for w in [cache.warning() if cache else None] if w]
     if len(doubtful) >= max(2, len(segments) // 4):
@@ -463,15 +463,17 @@ def align(path: Path, recording: Path, out_dir: Path, settings: Settings, progre
                   done.gain_db, warnings + done.warnings, alignment=alignment)
 
 
-def recording_levels(programme: timeline.Programme, level: tuple[float, float], settings: Settings) -> Levels:
+def recording_levels(programme: timeline.Programme, level: tuple[float, float], settings: Settings,
+                     cache: SegmentCache | None = None) -> Levels:
     """What `readings` gives for the recording: its level (read while it was decoded, on the same samples) and
     what the encoder takes away, probed on its first PROBE_SECONDS as `mastering.Readings` does."""
     if loudness.target(settings.loudness) is None or settings.audio_format == "wav":
         return level, 0.0
     rate = programme.sample_rate
     excerpt = bytes(programme.pcm[: 2 * int(mastering.PROBE_SECONDS * rate)])
+    probes = mastering.ProbeCache(cache.folder / PROBE_FOLDER) if cache is not None else None
     return level, mastering.encoder_offset(excerpt, rate, settings.sample_rate or rate, settings.audio_format,
-                                           settings.bitrate)
+                                           settings.bitrate, probes)
 
 
 def recorded_programme(segments: Sequence[segmenter.Segment], timings: Sequence[Any], pcm: bytes | timeline.RawFile,

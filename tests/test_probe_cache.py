@@ -103,3 +103,17 @@ def test_a_run_stopped_before_the_excerpt_is_complete_leaves_no_probe_behind(pro
             streamed = reader._probe
             raise RuntimeError("synthesis failed")
     assert streamed is not None and streamed.meter.proc.poll() is not None and not streamed.folder.exists()
+
+
+def test_an_excerpt_at_hand_gives_the_streamed_offset_and_shares_the_cache(tmp_path, programme):
+    """`align` probes its recording's first 30 s in one piece: the same offset as the streamed probe, kept
+    under the same key, so a rerun probes nothing."""
+    streamed, _ = read(programme, None)
+    excerpt = programme.pcm[: 2 * int(mastering.PROBE_SECONDS * RATE)]
+    assert mastering.encoder_offset(excerpt, RATE, RATE, "mp3", "128k") == streamed
+    cache = mastering.ProbeCache(tmp_path / "probes")
+    assert mastering.encoder_offset(excerpt, RATE, RATE, "mp3", "128k", cache) == streamed
+    offset, started = read(programme, cache)  # a produce of the same first 30 s finds it: no probe measured
+    measured = [a for a in started if str(a[a.index("-i") + 1]).endswith("probe.mp3")]
+    assert offset == streamed and not measured
+    assert mastering.encoder_offset(excerpt, RATE, RATE, "wav", "128k", cache) == 0.0

@@ -144,6 +144,27 @@ class ProbeStopped(Exception):
     pass
 
 
+def encoder_offset(excerpt: bytes | bytearray | memoryview, sample_rate: int, out_rate: int, fmt: str,
+                   bitrate: str, cache: "ProbeCache | None" = None) -> float:
+    """The encoder offset of an excerpt already at hand (`align`'s recording, not made piece by piece)."""
+    if fmt == "wav":
+        return 0.0
+    key = cache.key(excerpt, sample_rate, out_rate, fmt, bitrate) if cache is not None else ""
+    known = cache.get(key) if cache is not None else None
+    if known is not None:
+        return known
+    probe = StreamedProbe(sample_rate, out_rate, fmt, bitrate)
+    try:
+        probe.feed(excerpt)
+    except BaseException:
+        probe.abort()
+        raise
+    offset = probe.offset()
+    if cache is not None:
+        cache.put(key, offset)
+    return offset
+
+
 @dataclass(frozen=True)
 class ProbeCache:
     """Encoder offsets already learnt, one small file each in `folder` (the segment cache's `probes/`), so a
