@@ -7,12 +7,16 @@ between chunks (and a blocking read of a FIFO or a terminal is woken by them).
 
 from __future__ import annotations
 
+import os
+import select
+import stat
 from pathlib import Path
-from typing import Callable
+from typing import BinaryIO, Callable
 
 from broadcast.errors import BroadcastError
 
 CHUNK = 1 << 20
+WAIT_SLICE = 0.1  # seconds a wait for a pipe or terminal lasts before Python may act on a signal
 
 
 class ReadError(BroadcastError):
@@ -32,8 +36,11 @@ def read_limited(path: Path, limit: int, what: str, check_start: Callable[[bytes
     chunks: list[bytes] = []
     total = 0
     try:
-        with path.open("rb") as src:
+        with path.open("rb", buffering=0) as src:
+            waits = os.name == "posix" and not stat.S_ISREG(os.fstat(src.fileno()).st_mode)
             while True:
+                if waits:
+                    wait_readable(src)
                 chunk = src.read(min(CHUNK, limit + 1 - total))
                 if not chunk:
                     break
@@ -48,3 +55,12 @@ def read_limited(path: Path, limit: int, what: str, check_start: Callable[[bytes
     except OSError as exc:
         raise ReadError(f"{path}: cannot read ({exc.strerror or exc})") from None
     return b"".join(chunks)
+
+
+def wait_readable(src: BinaryIO) -> None:
+    """Wait for a pipe, FIFO or terminal to have bytes (or its end) in short slices, not in one blocking read:
+    a signal that lands in the instant between Python's last look at its signals and the read blocking would
+    leave the read waiting for input that never comes, and the run deaf to every later Ctrl-C. Between slices
+    Python runs the handler, so the signal is acted on within WAIT_SLICE."""
+    while not select.select([src], [], [], WAIT_SLICE)[0]:
+        pass

@@ -282,3 +282,49 @@ def test_a_signal_early_in_any_command_is_the_documented_one_line(tmp_path, comm
     finally:
         os.close(writer)
     assert "Aborted" not in out and not (tmp_path / "out").exists()
+
+
+READ_A_FIFO = """
+import os, signal, sys, threading, time
+from pathlib import Path
+from broadcast import files, interrupt
+
+interrupt.install()
+# The signal must land while the read is not in the kernel to be woken (the instant before it blocks): made
+# certain here by having another thread take it, as the kernel may when a process has threads.
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+def take_the_signal():
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    time.sleep(float(sys.argv[2]))
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(60)
+
+threading.Thread(target=take_the_signal, daemon=True).start()
+try:
+    files.read_limited(Path(sys.argv[1]), 1 << 20, "a transcript")
+except interrupt.Interrupted as exc:
+    print("interrupted", exc)
+    sys.exit(exc.exit_code)
+"""
+
+
+def test_a_signal_that_does_not_wake_a_waiting_read_is_still_acted_on(tmp_path):
+    """A read of a FIFO that waits for text: a Ctrl-C whose signal does not interrupt the read itself (it
+    landed just before the read blocked, or on another thread) still stops the run, within a fraction of a
+    second, instead of leaving it deaf to every later Ctrl-C."""
+    fifo = tmp_path / "input.fifo"
+    os.mkfifo(fifo)
+    proc = subprocess.Popen([sys.executable, "-c", READ_A_FIFO, str(fifo), "0.3"], cwd=ROOT,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    writer = wait_for_reader(proc, fifo)
+    try:
+        out, err = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        pytest.fail("the read went on waiting after the signal")
+    finally:
+        os.close(writer)
+    assert proc.returncode == 130 and out == "interrupted SIGINT\n", (proc.returncode, out, err)
