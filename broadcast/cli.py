@@ -170,8 +170,8 @@ text_options = _apply(
 
 class EngineName(click.ParamType):
     """An engine of the registry (built in, or a plugin's from the `broadcast.engines` entry points). The
-    registry is read when a value other than a built-in name is checked, never for --help, so start-up stays
-    fast."""
+    registry is read when a value other than a built-in name is checked (`engines.is_engine`), never for
+    --help, so start-up stays fast."""
 
     name = "engine"
 
@@ -181,12 +181,16 @@ class EngineName(click.ParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         from broadcast.voice import engines
 
-        if value in engines.BUILTIN:  # no plugin can take a built-in name: the entry points need not be read
-            return value
-        known = engines.names()
-        if value not in known:
-            self.fail(f"{value!r} is not one of: {', '.join(known)}{suggestion(str(value), known)}", param, ctx)
+        if not engines.is_engine(value):
+            self.fail(_not_an_engine(str(value)), param, ctx)
         return value
+
+
+def _not_an_engine(name: str, within: str = "") -> str:
+    from broadcast.voice import engines
+
+    known = engines.names()
+    return f"{name!r}{within} is not one of: {', '.join(known)}{suggestion(name, known)}"
 
 
 def _split_engines(ctx: click.Context, param: click.Parameter, value: str | tuple[str, ...] | None) -> tuple[str, ...]:
@@ -195,16 +199,11 @@ def _split_engines(ctx: click.Context, param: click.Parameter, value: str | tupl
         return ()
     items = value if isinstance(value, tuple) else tuple(v.strip() for v in value.split(","))
     names = tuple(n for n in items if n)
-    known = None
-    for n in names:
-        from broadcast.voice import engines
+    from broadcast.voice import engines
 
-        if n in engines.BUILTIN:
-            continue
-        known = known or engines.names()
-        if n not in known:
-            where = f" (in {value!r})" if len(names) > 1 else ""
-            raise click.BadParameter(f"{n!r}{where} is not one of: {', '.join(known)}{suggestion(n, known)}")
+    for n in names:
+        if not engines.is_engine(n):
+            raise click.BadParameter(_not_an_engine(n, f" (in {value!r})" if len(names) > 1 else ""))
     if len(set(names)) != len(names):
         raise click.BadParameter(f"{value!r} names an engine twice")
     return names

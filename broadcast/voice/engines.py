@@ -80,6 +80,12 @@ def names() -> list[str]:
     return list(registry())
 
 
+def is_engine(name: str) -> bool:
+    """Whether `name` is an engine of the registry; a built-in name is known without reading every installed
+    package's entry points (a plugin cannot take it; reading them costs 30 ms of each run)."""
+    return name in BUILTIN or name in registry()
+
+
 def _package(ep: EntryPoint) -> str | None:
     dist = getattr(ep, "dist", None)
     return f"{dist.name} {dist.version}" if dist is not None else None
