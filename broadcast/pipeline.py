@@ -204,9 +204,13 @@ Levels = tuple[tuple[float, float], float]  # ((integrated LUFS, sample peak dBF
 def readings(settings: Settings, cache: SegmentCache | None = None) -> mastering.Readings:
     """The readings mastering needs, to be fed the programme as it is assembled (see mastering.Readings); the
     encoder probe's result is kept beside the segment cache's sentences."""
-    probes = mastering.ProbeCache(cache.folder / PROBE_FOLDER) if cache is not None else None
     return mastering.Readings(settings.audio_format, settings.bitrate, settings.sample_rate,
-                              probe=loudness.target(settings.loudness) is not None, cache=probes)
+                              probe=loudness.target(settings.loudness) is not None, cache=probe_cache(cache))
+
+
+def probe_cache(cache: SegmentCache | None) -> mastering.ProbeCache | None:
+    """Where encoder offsets are kept: beside the segment cache's sentences (none without a segment cache)."""
+    return mastering.ProbeCache(cache.folder / PROBE_FOLDER) if cache is not None else None
 
 
 def master_audio(programme: timeline.Programme, settings: Settings, folder: Path,
@@ -471,9 +475,8 @@ def recording_levels(programme: timeline.Programme, level: tuple[float, float], 
         return level, 0.0
     rate = programme.sample_rate
     excerpt = bytes(programme.pcm[: 2 * int(mastering.PROBE_SECONDS * rate)])
-    probes = mastering.ProbeCache(cache.folder / PROBE_FOLDER) if cache is not None else None
     return level, mastering.encoder_offset(excerpt, rate, settings.sample_rate or rate, settings.audio_format,
-                                           settings.bitrate, probes)
+                                           settings.bitrate, probe_cache(cache))
 
 
 def recorded_programme(segments: Sequence[segmenter.Segment], timings: Sequence[Any], pcm: bytes | timeline.RawFile,
